@@ -2,37 +2,122 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .types import Result
+import numpy as np
 
-__all__ = ["Excisor"]
+from .config import Config
+from .decode import viterbi_runs
+from .families import family_of
+from .features import UnitView, content_features, dense_features, view_units
+from .model import Model
+from .normalize import fold
+from .segment import LINK, REFDEF, REFLINK, TEXT, URL, Unit, segment
+from .types import Result, Span
+
+__all__ = ["Excisor", "content_scores"]
+
+
+def content_scores(model: Model, views: Sequence[UnitView]) -> np.ndarray:
+    """Content log-odds of each unit (the linear content model)."""
+    get = model.content.get
+    bias = model.bias
+    out = np.empty(len(views))
+    for i, v in enumerate(views):
+        feats = content_features(v)
+        if feats:
+            out[i] = bias + sum(get(f, 0.0) for f in feats) / math.sqrt(len(feats))
+        else:
+            out[i] = bias
+    return out
 
 
 class Excisor:
     """Finds injected spam in documents. Loads the shipped model once, lazily.
 
     Instances are picklable (only the model path and config travel), so they can
-    be handed to worker processes.
+    be handed to worker processes and pipeline executors.
     """
 
-    def __init__(self, model: str | None = None, *, config: Config | None = None, **options: Any) -> None:
-        self._model_path = model
+    def __init__(self, model: str | Path | Model | None = None, *, config: Config | None = None,
+                 **options: Any) -> None:
+        self._model_path = None if isinstance(model, Model) else model
+        self._model: Model | None = model if isinstance(model, Model) else None
         self.config = config if config is not None else Config(**options)
-        self._model: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"model_path": self._model_path, "config": self.config}
+        return {"model_path": self._model_path, "config": self.config,
+                "model": self._model if self._model_path is None and self._model is not None
+                and self._model.meta.get("unsaved") else None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._model_path = state["model_path"]
         self.config = state["config"]
-        self._model = None
+        self._model = state.get("model")
+
+    @property
+    def model(self) -> Model:
+        """The loaded model (loaded on first use)."""
+        if self._model is None:
+            self._model = Model.load(self._model_path)
+        return self._model
+
+    def unit_proba(self, text: str) -> tuple[list[Unit], list[UnitView], np.ndarray, np.ndarray]:
+        """Units of ``text`` with their views, content scores and spam probabilities."""
+        units = segment(text)
+        if not units:
+            return units, [], np.zeros(0), np.zeros(0)
+        views = view_units(text, units)
+        content = content_scores(self.model, views)
+        X = dense_features(units, views, content, len(text))
+        return units, views, content, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:
         """Find the injected spans of ``text``; offsets index ``text`` itself."""
-        return Result(length=len(text))
+        model = self.model
+        if not text or text.isspace():
+            return Result(model=model.name, length=len(text))
+        units, views, content, proba = self.unit_proba(text)
+        if not units:
+            return Result(model=model.name, length=len(text))
+        has_words = np.array([bool(v.words) or bool(v.url) for v in views])
+        runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
+        spans = [self._span(text, units, views, content, proba, a, b) for a, b in runs]
+        doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
+        return Result(tuple(spans), doc_score, model.name, len(text))
+
+    def _span(self, text: str, units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray,
+              proba: np.ndarray, a: int, b: int) -> Span:
+        start, end = units[a].start, units[b - 1].end
+        lengths = np.array([u.end - u.start for u in units[a:b]], dtype=np.float64)
+        score = float((proba[a:b] * lengths).sum() / lengths.sum())
+        family, hits = family_of(fold(text[start:end]))
+        reasons = [f"lexicon:{h}" for h in hits[:3]]
+        if content[a:b].max() > 1.0:
+            reasons.append("spam-language")
+        kinds = {u.kind for u in units[a:b]}
+        if URL in kinds or LINK in kinds or REFLINK in kinds:
+            same_line_text = any(
+                u.kind == TEXT and u.line == w.line for w in units[a:b] if w.kind != TEXT
+                for u in units[max(0, a - 1) : b + 1]
+            )
+            reasons.append("inline-url" if same_line_text else "link")
+        if REFDEF in kinds:
+            reasons.append("link-reference-block")
+        if b - a >= 3 and sum(1 for u in units[a:b] if u.kind != TEXT) >= 3:
+            reasons.append("link-run")
+        if self._off_topic(views, a, b):
+            reasons.append("off-topic")
+        return Span(start, end, family, round(score, 4), tuple(reasons))
+
+    @staticmethod
+    def _off_topic(views: Sequence[UnitView], a: int, b: int) -> bool:
+        inside = {w for v in views[a:b] for w in v.words if len(w) > 3}
+        outside = {w for v in (*views[:a], *views[b:]) for w in v.words if len(w) > 3}
+        return bool(inside) and len(inside & outside) / len(inside) < 0.25
 
     def clean(self, text: str) -> str:
         """``text`` with the injected spans cut out."""

@@ -1,0 +1,548 @@
+"""The ``excise`` command: parse arguments, then hand over to io, evaluate and the engine.
+
+Exit codes: 0 success, 1 an input or model error (or, for ``scan``, a bad
+record), 2 a usage or configuration error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .engine import Excisor
+from .errors import ConfigError, ExciseError, InputError
+from .evaluate import Report, evaluate, gold_spans
+from .io import (
+    STDIN,
+    InputFile,
+    JsonlWriter,
+    Record,
+    StdinSource,
+    TextWriter,
+    TreeWriter,
+    cleaned_object,
+    dumps_line,
+    error_info,
+    error_object,
+    expand_inputs,
+    is_jsonl_path,
+    read_inputs,
+    read_records,
+)
+from .types import Result
+
+__all__ = ["build_parser", "highlight", "main"]
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = """\
+examples:
+  excise clean crawl.jsonl.zst -o clean.jsonl.zst     clean a corpus, keeping every field
+  excise clean page.txt -o page.clean.txt             clean one text file
+  excise clean pages/ -o clean-pages/                 clean a tree of .txt files into a mirror tree
+  cat page.txt | excise clean                         stdin to stdout
+  excise clean crawl.jsonl --on-error skip --errors bad.jsonl -o clean.jsonl
+  excise scan page.txt                                show what would be cut, and why
+  excise eval ../shared/data/real-dev/xebia_gold.jsonl --by id
+"""
+
+CLEAN_EPILOG = """\
+output format:
+  JSONL when OUTPUT ends in .jsonl, .jsonl.gz or .jsonl.zst, or when any input
+  is JSONL: every record in input order, all its fields kept, the text field
+  replaced by the cleaned text and an "excise" object added (spans index the
+  ORIGINAL text). A .txt document becomes {"id": PATH, TEXT_FIELD: ..., "excise": ...}.
+  Otherwise the inputs are plain text: one document (a .txt file or stdin) is
+  written as cleaned text, unless OUTPUT is an existing directory; several go to
+  OUTPUT as a directory, each at its path relative to the directory argument it
+  came from (a file argument: its name), or, with OUTPUT '-', as JSONL on stdout.
+  Files are written under a temporary name and renamed at the end: a failed run
+  leaves no output file behind.
+
+bad records (--on-error):
+  fail  stop at the first one: a message naming file and line, exit 1, no output
+  skip  leave it out, report it on stderr, go on; exit 0
+  keep  pass it through unchanged with "excise": {"error", "source", "line"[, "raw"]};
+        exit 0
+"""
+
+_ANSI_CUT = "\x1b[1;31m"  # bold red: what would be removed
+_ANSI_DIM = "\x1b[2m"
+_ANSI_RESET = "\x1b[0m"
+_BRACKETS = ("[[-", "-]]")
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``excise`` command, subcommands included."""
+    parser = argparse.ArgumentParser(
+        prog="excise",
+        description="Find spam injected into legitimate web text and cut exactly that out.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"excise {__version__}",
+                        help="show the version and exit")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log progress on stderr (-v: info, -vv: debug)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                     help="run 'excise COMMAND --help' for its options")
+    commands.required = True
+    _add_clean(commands, common)
+    _add_scan(commands, common)
+    _add_eval(commands, common)
+    _add_train(commands, common)
+    return parser
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command that runs the engine takes."""
+    parser.add_argument("--threshold", type=float, metavar="T",
+                        help="spam probability a passage needs to be cut, in (0, 1): lower cuts more")
+    parser.add_argument("--model", metavar="PATH", help="model file to load instead of the packaged one")
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    """The inputs and the field that holds the text."""
+    parser.add_argument("inputs", nargs="*", default=[STDIN], metavar="INPUT",
+                        help="a .txt, .jsonl, .jsonl.gz or .jsonl.zst file, a directory of them (read "
+                             "recursively, in sorted order) or '-' for stdin (the default)")
+    parser.add_argument("--text-field", default="text", metavar="NAME",
+                        help="JSONL field that holds the text (default: %(default)s)")
+
+
+def _add_clean(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``excise clean``."""
+    parser = commands.add_parser(
+        "clean", parents=[common], help="cut the injected spam out of documents",
+        description="Cut the injected spam out of documents and write what is left.",
+        epilog=CLEAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _input_options(parser)
+    parser.add_argument("-o", "--output", default=STDIN, metavar="OUTPUT",
+                        help="file or directory to write, or '-' for stdout (the default); "
+                             "a .gz or .zst suffix compresses JSONL")
+    parser.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
+                        help="what to do with a record that cannot be read: stop (fail, the default), "
+                             "leave it out (skip) or pass it through marked (keep)")
+    parser.add_argument("--errors", metavar="FILE",
+                        help="also write the bad records as JSONL to FILE (written when the run completes)")
+    _engine_options(parser)
+    parser.set_defaults(handler=_cmd_clean)
+
+
+def _add_scan(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``excise scan``."""
+    parser = commands.add_parser(
+        "scan", parents=[common], help="show what would be cut, and why",
+        description="Show each document with the passages that would be cut marked, then each cut's "
+                    "label, score and reasons. Bad records are reported on stderr and make the exit "
+                    "status 1; the others are still shown.")
+    _input_options(parser)
+    parser.add_argument("--json", action="store_true",
+                        help='one JSON object per document: {"id", "source", "line", "score", "spans", ...}')
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="mark cuts with colour (auto: when stdout is a terminal and NO_COLOR is unset) "
+                             "or with [[- -]] brackets")
+    _engine_options(parser)
+    parser.set_defaults(handler=_cmd_scan)
+
+
+def _add_eval(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``excise eval``."""
+    parser = commands.add_parser(
+        "eval", parents=[common], help="score the engine against gold spans",
+        description='Scan the text of each gold record {"id", "text", "spans": [[start, end], ...]} and '
+                    "report precision, recall and F1 over non-whitespace characters (micro-averaged), "
+                    "and the share of clean documents that were cut into.")
+    parser.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSONL file(s)")
+    parser.add_argument("--by", metavar="FIELD", help="also report one row per value of this gold field")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--text-field", default="text", metavar="NAME",
+                        help="gold field that holds the text (default: %(default)s)")
+    _engine_options(parser)
+    parser.set_defaults(handler=_cmd_eval)
+
+
+def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``excise train``."""
+    parser = commands.add_parser(
+        "train", parents=[common], help="train the model (needs the 'train' extra)",
+        description="Train the model from the shared data and write it as a .npz file.")
+    parser.add_argument("--data", metavar="DIR",
+                        help="directory of training data (default: ../shared/data from the working "
+                             "directory, else beside the repository)")
+    parser.add_argument("--out", metavar="PATH",
+                        help="where to write the model (default: the packaged model, src/excise/data/model.npz)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: %(default)s)")
+    parser.add_argument("--tiny", action="store_true", help="a small, fast run, for tests")
+    parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
+                        help="leave this spam family out of training, to test generalisation (repeatable)")
+    parser.set_defaults(handler=_cmd_train)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``excise`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors: keep main() returning a status
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        with _logging(args.verbose):
+            return int(args.handler(args))
+    except ConfigError as exc:
+        return _fail(str(exc), 2)
+    except ExciseError as exc:
+        return _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (excise ... | head): not an error worth a traceback
+        return 1
+
+
+def _fail(message: str, status: int) -> int:
+    """Report a fatal problem in one line; return the exit status."""
+    print(f"excise: error: {message}", file=sys.stderr)
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Logs to whatever ``sys.stderr`` is when a message comes, not when the handler was made."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        """The current ``sys.stderr``."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass  # always sys.stderr
+
+
+@contextlib.contextmanager
+def _logging(verbosity: int) -> Iterator[None]:
+    """Send the library's log records to stderr at the level ``-v`` asks, for this run only."""
+    package = logging.getLogger("excise")
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("excise: %(levelname)s: %(message)s"))
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    old_level = package.level
+    package.addHandler(handler)
+    package.setLevel(level)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(old_level)
+
+
+def _excisor(args: argparse.Namespace) -> Excisor:
+    """The engine the options ask for; a bad option raises :class:`ConfigError`."""
+    config = Config() if args.threshold is None else Config(threshold=args.threshold)
+    return Excisor(args.model, config=config)
+
+
+def _scan(excisor: Excisor, record: Record) -> Result:
+    """Scan one good record; a blank document is passed through with no spans."""
+    assert record.text is not None
+    result = excisor.scan(record.text)
+    if not record.text.strip() and result.spans:
+        # The contract is "blank in, blank out, nothing cut", whatever the model says.
+        result = dataclasses.replace(result, spans=(), score=0.0)
+    return result
+
+
+def _scanned(excisor: Excisor, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
+    """Pair each record with its scan; a document the engine rejects becomes a bad record."""
+    for record in records:
+        if not record.ok:
+            yield record, None
+            continue
+        try:
+            result = _scan(excisor, record)
+        except InputError as exc:
+            yield dataclasses.replace(record, text=None, error=exc.message), None
+            continue
+        yield record, result
+
+
+# --------------------------------------------------------------------------- clean
+
+
+class _BadRecords:
+    """Applies ``--on-error`` to bad records and counts them."""
+
+    def __init__(self, policy: str, log: JsonlWriter | None) -> None:
+        self.policy = policy
+        self.log = log
+        self.count = 0
+
+    def handle(self, record: Record) -> None:
+        """Log the record; raise in ``fail`` mode, else report it on stderr."""
+        self.count += 1
+        if self.log is not None:
+            self.log.write(error_info(record))
+        if self.policy == "fail":
+            raise record.exception()
+        action = "skipped" if self.policy == "skip" else "kept unchanged"
+        print(f"excise: warning: {record.describe()} ({action})", file=sys.stderr)
+
+    def summary(self) -> None:
+        """Say on stderr how many bad records there were, if any."""
+        if self.count:
+            action = "skipped" if self.policy == "skip" else "kept unchanged"
+            noun = "record" if self.count == 1 else "records"
+            print(f"excise: {self.count} bad {noun} {action}", file=sys.stderr)
+
+
+def _clean_mode(args: argparse.Namespace, files: list[InputFile], stdin: StdinSource) -> str:
+    """``jsonl``, ``text`` (one document) or ``tree`` (a directory of documents): see CLEAN_EPILOG."""
+    if is_jsonl_path(args.output):
+        return "jsonl"
+    if any(f.is_jsonl or (f.kind == "stdin" and stdin.is_jsonl) for f in files):
+        return "jsonl"
+    if args.output != STDIN and os.path.isdir(args.output):
+        return "tree"
+    single = args.inputs[0] if len(args.inputs) == 1 else None
+    if single is not None and (single == STDIN or not os.path.isdir(single)):
+        return "text"
+    if args.output == STDIN:
+        return "jsonl"  # several documents cannot share stdout as plain text
+    if any(f.kind == "stdin" for f in files):
+        raise ConfigError("stdin cannot be mirrored into a directory: use a .jsonl output")
+    return "tree"
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    """``excise clean``: write every record cleaned, in input order."""
+    excisor = _excisor(args)
+    stdin = StdinSource()
+    files = expand_inputs(args.inputs)
+    mode = _clean_mode(args, files, stdin)
+    records = _scanned(excisor, read_records(files, text_field=args.text_field, stdin=stdin))
+    with contextlib.ExitStack() as stack:
+        log = stack.enter_context(JsonlWriter(args.errors)) if args.errors else None
+        bad = _BadRecords(args.on_error, log)
+        if mode == "jsonl":
+            written, removed = _clean_to_jsonl(args, records, bad)
+        elif mode == "text":
+            written, removed = _clean_to_text(args, records, bad)
+        else:
+            relpaths = {f.path: f.relpath for f in files}
+            written, removed = _clean_to_tree(args, records, bad, relpaths)
+    bad.summary()
+    logger.info("wrote %d documents, %d characters cut, %d bad records", written, removed, bad.count)
+    return 0
+
+
+def _clean_to_jsonl(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
+                    bad: _BadRecords) -> tuple[int, int]:
+    """Write JSONL; return (documents written, characters cut)."""
+    written = removed = 0
+    with JsonlWriter(args.output) as out:
+        for record, result in records:
+            if result is None:
+                bad.handle(record)
+                if bad.policy == "keep":
+                    out.write(error_object(record))
+                continue
+            assert record.text is not None
+            out.write(cleaned_object(record, result.apply(record.text), result.to_dict(),
+                                     text_field=args.text_field))
+            written += 1
+            removed += result.removed_chars
+    return written, removed
+
+
+def _clean_to_text(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
+                   bad: _BadRecords) -> tuple[int, int]:
+    """Write the one plain-text document; return (documents written, characters cut)."""
+    written = removed = 0
+    with TextWriter(args.output) as out:
+        for record, result in records:
+            if result is None:
+                bad.handle(record)
+                if bad.policy == "keep" and record.raw is not None:
+                    out.write(record.raw)  # unchanged, byte for byte
+                continue
+            assert record.text is not None
+            out.write(result.apply(record.text))
+            written += 1
+            removed += result.removed_chars
+    return written, removed
+
+
+def _clean_to_tree(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
+                   bad: _BadRecords, relpaths: dict[str, str]) -> tuple[int, int]:
+    """Mirror plain-text documents into the output directory; return (documents written, characters cut)."""
+    written = removed = 0
+    with TreeWriter(args.output) as out:
+        for record, result in records:
+            if result is None:
+                bad.handle(record)
+                if bad.policy == "keep" and record.raw is not None:
+                    out.write(relpaths[record.source], record.raw)
+                continue
+            assert record.text is not None
+            out.write(relpaths[record.source], result.apply(record.text))
+            written += 1
+            removed += result.removed_chars
+    return written, removed
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    """``excise scan``: show the cuts of each document; exit 1 if any record was bad."""
+    excisor = _excisor(args)
+    records = _scanned(excisor, read_inputs(args.inputs, text_field=args.text_field, stdin=StdinSource()))
+    show = _show_json if args.json else _show_text
+    colour = args.color == "always" or (args.color == "auto" and _is_terminal())
+    docs = flagged = spans = cut = errors = 0
+    for record, result in records:
+        if result is None:
+            errors += 1
+            print(f"excise: warning: {record.describe()}", file=sys.stderr)
+            if args.json:
+                sys.stdout.write(dumps_line(error_info(record)).decode("utf-8"))
+            continue
+        docs += 1
+        flagged += bool(result.spans)
+        spans += len(result.spans)
+        cut += result.removed_chars
+        show(record, result, colour)
+    if not args.json:
+        print(f"{docs} documents, {flagged} with cuts, {spans} spans, {cut} characters cut, {errors} bad records")
+    return 1 if errors else 0
+
+
+def _is_terminal() -> bool:
+    """Whether colour is welcome on stdout."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _record_id(record: Record) -> Any:
+    """The record's own ``id`` field, or its source for a plain-text document."""
+    if record.data is None:
+        return record.source
+    return record.data.get("id")
+
+
+def _show_json(record: Record, result: Result, colour: bool) -> None:
+    """One JSON line per document."""
+    obj = {"id": _record_id(record), "source": record.source, "line": record.line, **result.to_dict()}
+    sys.stdout.write(dumps_line(obj).decode("utf-8"))
+
+
+def _show_text(record: Record, result: Result, colour: bool) -> None:
+    """The document with its cuts marked, then one line per cut."""
+    assert record.text is not None
+    where = record.source if record.line is None else f"{record.source}:{record.line}"
+    ident = _record_id(record)
+    title = where if ident in (None, record.source) else f"{where} (id {ident})"
+    print(f"== {title}  score {result.score:.2f}  {len(result.spans)} spans, {result.removed_chars} chars")
+    print(highlight(record.text, [(s.start, s.end) for s in result.spans], colour=colour))
+    for span in result.spans:
+        reasons = ", ".join(span.reasons) or "-"
+        print(f"  [{span.start}:{span.end}] {span.label} {span.score:.2f}  {reasons}")
+    print()
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], *, colour: bool = False) -> str:
+    """``text`` with each span marked: ANSI bold red with ``colour``, else ``[[-`` … ``-]]``."""
+    start_mark, end_mark = (_ANSI_CUT, _ANSI_RESET) if colour else _BRACKETS
+    pieces = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)  # spans are disjoint by contract; stay sane if they are not
+        if end <= start:
+            continue
+        pieces += [text[pos:start], start_mark, text[start:end], end_mark]
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------- eval
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    """``excise eval``: score against gold and print the report."""
+    excisor = _excisor(args)
+    gold = _gold_records(read_inputs(args.gold, text_field=args.text_field), args.text_field)
+    report = evaluate(excisor, gold, by=args.by, text_field=args.text_field)
+    _print_report(report, as_json=args.json)
+    return 0
+
+
+def _gold_records(records: Iterable[Record], text_field: str) -> Iterator[dict[str, Any]]:
+    """Gold records, checked; the first bad one stops the evaluation with its file and line."""
+    for record in records:
+        if not record.ok:
+            raise record.exception()
+        if record.data is None:
+            raise InputError("gold must be JSONL, not plain text", source=record.source)
+        try:
+            gold_spans(record.data, text_field=text_field)
+        except InputError as exc:
+            raise InputError(exc.message, source=record.source, line=record.line) from None
+        yield record.data
+
+
+def _print_report(report: Report, *, as_json: bool) -> None:
+    """The report as a table or as JSON."""
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(report.format_table())
+
+
+# --------------------------------------------------------------------------- train
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    """``excise train``: hand the options to ``excise.training.train.main``."""
+    train_main = _load_trainer()
+    options = argparse.Namespace(data=args.data, out=args.out, seed=args.seed, tiny=args.tiny,
+                                 exclude_family=list(args.exclude_family))
+    return int(train_main(options) or 0)
+
+
+def _load_trainer() -> Callable[[argparse.Namespace], Any]:
+    """``excise.training.train.main``, imported only now: training needs extra packages."""
+    try:
+        module = importlib.import_module("excise.training.train")
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (exc.name == "excise.training" or exc.name.startswith("excise.training.")):
+            raise ExciseError("training is not available in this installation (no excise.training.train)") from None
+        raise ExciseError(f"training needs the 'train' extra (missing module {exc.name!r}): "
+                          "pip install 'excise[train]'") from None
+    return module.main  # type: ignore[no-any-return]

@@ -1,0 +1,252 @@
+"""Evidence per unit: content n-grams, document context, structure and spun-text cues.
+
+Two kinds of evidence feed the model:
+
+* content features, strings such as ``w:pharmacy`` or ``b:without prescription``,
+  scored by a learned linear model (the *content score*, a log-odds);
+* dense context/structure features computed per document: how the unit's content
+  score compares with its neighbours and with the whole document, whether its
+  words occur elsewhere in the document (lexical cohesion: what keeps a real
+  sildenafil health page whole), what kind of link it is, and where it stands.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .normalize import deobfuscate, fold
+from .segment import IMAGE, LINK, REFDEF, REFLINK, TEXT, URL, Unit
+
+__all__ = ["DENSE_NAMES", "UnitView", "content_features", "dense_features", "view_units"]
+
+_TOKEN = re.compile(r"\w+(?:'\w+)?")
+_URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
+_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+_SLUG_WORDS = re.compile(r"[a-z]{2,}")
+_MAYBE_OBFUSCATED = re.compile(r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can did do does doing down during each few for from further had has have having he her
+    here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours yourself yourselves also may
+    one two new said says get got like make made many much well even back way use used using could""".split()
+)
+
+
+class UnitView:
+    """A unit's folded text split into its prose words and, for links, its URL."""
+
+    __slots__ = ("kind", "url", "words")
+
+    def __init__(self, raw: str, kind: int) -> None:
+        self.kind = kind
+        self.url = ""
+        text = raw
+        if kind != TEXT:
+            m = _HREF.search(raw) or _URL_IN.search(raw)
+            if m:
+                self.url = m.group(1) if m.re is _HREF else m.group(0)
+                text = raw.replace(self.url, " ")
+            text = _TAGS.sub(" ", text) if "<" in text else text
+        folded = fold(text)
+        words = _TOKEN.findall(folded)
+        if _MAYBE_OBFUSCATED.search(folded):
+            unob = deobfuscate(folded)
+            if unob != folded:
+                words = _TOKEN.findall(unob)
+        self.words = words
+
+
+def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
+    """The views of all units of ``text``."""
+    return [UnitView(text[u.start : u.end], u.kind) for u in units]
+
+
+def _url_parts(url: str) -> tuple[str, list[str], str]:
+    """(registered-ish domain, path words, query keys) of a URL."""
+    if not url.lower().startswith(("http://", "https://", "ftp://")):
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", [], ""
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    words = _SLUG_WORDS.findall(parts.path.lower())
+    query = ",".join(sorted(k.split("=")[0] for k in parts.query.lower().split("&") if k))
+    return host, words, query
+
+
+def content_features(view: UnitView) -> list[str]:
+    """The sparse content features of one unit (strings; the model knows their weights)."""
+    words = view.words
+    feats = ["w:" + w for w in words]
+    if len(words) > 1:
+        feats += ["b:" + a + " " + b for a, b in zip(words, words[1:])]
+    if view.url:
+        host, path_words, query = _url_parts(view.url)
+        tld = host.rsplit(".", 1)[-1] if "." in host else ""
+        feats.append("t:" + tld)
+        feats += ["p:" + w for w in path_words]
+        if len(path_words) > 1:
+            feats += ["q:" + a + " " + b for a, b in zip(path_words, path_words[1:])]
+        if query:
+            feats.append("k:" + query)
+    return feats
+
+
+DENSE_NAMES = (
+    "content",
+    "content_prev",
+    "content_next",
+    "content_max_near",
+    "content_para_mean",
+    "doc_content_mean",
+    "doc_spam_share",
+    "content_minus_doc_median",
+    "cohesion",
+    "cohesion_near",
+    "log_words",
+    "kind_text",
+    "kind_link",
+    "kind_reflink",
+    "kind_refdef",
+    "kind_url",
+    "kind_image",
+    "link_inline",
+    "url_slug_words",
+    "url_wp_query",
+    "url_foreign_domain",
+    "doc_link_domains",
+    "log_chars",
+    "starts_lower",
+    "stopword_share",
+    "para_link_share",
+    "doc_position",
+    "para_max_content",
+    "refdef_run_share",
+    "doc_units",
+)
+
+
+def _cohesion(views: Sequence[UnitView], window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each unit's content words found elsewhere in the document, far from it.
+
+    Injected text shares few words with the page around it; legitimate text keeps
+    talking about the same things. Words within ``window`` units are not counted,
+    so that a run of injected sentences does not vouch for itself.
+    """
+    n = len(views)
+    content = [[w for w in v.words if len(w) > 3 and w not in STOPWORDS and not w.isdigit()] for v in views]
+    total = Counter()
+    for ws in content:
+        total.update(set(ws))
+    coh = np.zeros(n)
+    near = np.zeros(n)
+    for i, ws in enumerate(content):
+        if not ws:
+            coh[i] = 0.5
+            near[i] = 0.5
+            continue
+        local = Counter()
+        for j in range(max(0, i - window), min(n, i + window + 1)):
+            local.update(set(content[j]))
+        uniq = set(ws)
+        far = sum(1 for w in uniq if total[w] - local[w] > 0)
+        close = sum(1 for w in uniq if local[w] > 1)
+        coh[i] = far / len(uniq)
+        near[i] = close / len(uniq)
+    return coh, near
+
+
+def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int) -> np.ndarray:
+    """The dense feature matrix (units × ``DENSE_NAMES``) of one document."""
+    n = len(units)
+    X = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
+    if n == 0:
+        return X
+    c = content
+    X[:, 0] = c
+    X[1:, 1] = c[:-1]
+    X[:-1, 2] = c[1:]
+    padded = np.concatenate([np.full(2, -10.0), c, np.full(2, -10.0)])
+    near = np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]])
+    X[:, 3] = near.max(axis=0)
+    n_words = np.array([len(v.words) for v in views], dtype=np.float64)
+    weight = np.maximum(n_words, 1.0)
+    doc_mean = float((c * weight).sum() / weight.sum())
+    X[:, 5] = doc_mean
+    X[:, 6] = float((weight * (c > 0)).sum() / weight.sum())
+    X[:, 7] = c - float(np.median(c))
+    paras = np.array([u.para for u in units])
+    kinds = np.array([u.kind for u in units])
+    is_link = kinds != TEXT
+    # per-paragraph aggregates via bincount
+    para_sum = np.bincount(paras, weights=c)
+    para_cnt = np.bincount(paras).astype(np.float64)
+    para_links = np.bincount(paras, weights=is_link.astype(np.float64))
+    others = para_cnt[paras] - 1
+    X[:, 4] = np.where(others > 0, (para_sum[paras] - c) / np.maximum(others, 1), doc_mean)
+    para_max = np.full(para_cnt.shape, -10.0)
+    np.maximum.at(para_max, paras, c)
+    X[:, 27] = para_max[paras]
+    X[:, 25] = para_links[paras] / para_cnt[paras]
+    coh, coh_near = _cohesion(views, 3)
+    X[:, 8] = coh
+    X[:, 9] = coh_near
+    X[:, 10] = np.log1p(n_words)
+    for k in range(6):
+        X[:, 11 + k] = kinds == k
+    lines = np.array([u.line for u in units])
+    text_on_line = np.zeros(n, dtype=bool)
+    text_on_line[:-1] |= (lines[1:] == lines[:-1]) & (kinds[1:] == TEXT)
+    text_on_line[1:] |= (lines[1:] == lines[:-1]) & (kinds[:-1] == TEXT)
+    X[:, 17] = is_link & text_on_line
+    domains: list[str] = []
+    for i, v in enumerate(views):
+        if v.url:
+            host, path_words, query = _url_parts(v.url)
+            domains.append(host)
+            X[i, 18] = min(len(path_words), 8) / 8.0
+            X[i, 19] = "attachment_id" in query or query in ("p", "page_id")
+    if domains:
+        counts = Counter(domains)
+        top = counts.most_common(1)[0][0]
+        X[:, 21] = math.log1p(len(counts))
+        for i, v in enumerate(views):
+            if v.url:
+                X[i, 20] = _url_parts(v.url)[0] != top
+    lengths = np.array([u.end - u.start for u in units], dtype=np.float64)
+    X[:, 22] = np.log1p(lengths)
+    for i, v in enumerate(views):
+        if v.words:
+            X[i, 23] = v.words[0][:1].islower() if units[i].kind == TEXT else 0
+            X[i, 24] = sum(1 for w in v.words if w in STOPWORDS) / len(v.words)
+    X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
+    # share of spam-looking entries in a run of consecutive reference definitions
+    i = 0
+    while i < n:
+        if kinds[i] == REFDEF:
+            j = i
+            while j < n and kinds[j] == REFDEF:
+                j += 1
+            X[i:j, 28] = float((c[i:j] > 0).mean())
+            i = j
+        else:
+            i += 1
+    X[:, 29] = math.log1p(n)
+    return X
+
+
+_LINK_KINDS = frozenset((LINK, REFLINK, REFDEF, URL, IMAGE))

@@ -1,0 +1,119 @@
+"""The model file: content weights, the context network and metadata.
+
+The model ships as data, never as code: one ``.npz`` read with
+``allow_pickle=False``, holding the content vocabulary (UTF-8 bytes), its weights,
+the small context network, and a JSON header with the format version and a
+SHA-256 checksum of the arrays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError
+
+__all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
+
+FORMAT_VERSION = 1
+_ARRAYS = ("vocab", "weights", "w1", "b1", "w2", "b2", "mean", "scale")
+
+
+def default_model_path() -> Path:
+    """Path of the model shipped inside the package."""
+    return Path(str(resources.files("excise") / "data" / "model.npz"))
+
+
+@dataclass(slots=True)
+class Model:
+    """A loaded model: content weights as a dict, the context network as arrays."""
+
+    content: dict[str, float]
+    bias: float
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """Short identifier written into every output record."""
+        return f"excise-{self.meta.get('version', '0')}-{self.meta.get('checksum', '')[:8]}"
+
+    def context_proba(self, X: np.ndarray) -> np.ndarray:
+        """Spam probability of each unit from its dense features."""
+        z = (X - self.mean) / self.scale
+        h = np.maximum(z @ self.w1 + self.b1, 0.0)
+        logit = (h @ self.w2 + self.b2).ravel()
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
+
+    def save(self, path: str | Path, **meta: Any) -> None:
+        """Write the model; the file is written whole or not at all."""
+        words = list(self.content)
+        arrays = {
+            "vocab": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+            "weights": np.array([self.content[w] for w in words], dtype=np.float32),
+            "w1": self.w1.astype(np.float32),
+            "b1": self.b1.astype(np.float32),
+            "w2": self.w2.astype(np.float32),
+            "b2": self.b2.astype(np.float32),
+            "mean": self.mean.astype(np.float32),
+            "scale": self.scale.astype(np.float32),
+        }
+        header = {**self.meta, **meta, "format": FORMAT_VERSION, "bias": float(self.bias),
+                  "checksum": _checksum(arrays)}
+        arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(tmp, **arrays)
+        tmp.replace(path)
+        self.meta = header
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Model:
+        """Load and verify a model file (the shipped one by default)."""
+        path = Path(path) if path is not None else default_model_path()
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                arrays = {k: f[k] for k in (*_ARRAYS, "header")}
+        except FileNotFoundError as e:
+            raise ModelError(f"model file not found: {path} (run 'excise train' or reinstall excise)") from e
+        except (OSError, ValueError, KeyError) as e:
+            raise ModelError(f"cannot read model file {path}: {e}") from e
+        header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
+        if header.get("format") != FORMAT_VERSION:
+            raise ModelError(f"model {path} has format {header.get('format')}, this excise reads {FORMAT_VERSION}")
+        if header.get("checksum") != _checksum(arrays):
+            raise ModelError(f"model {path} is corrupt: checksum mismatch")
+        words = arrays["vocab"].tobytes().decode("utf-8").split("\n")
+        weights = arrays["weights"].astype(np.float64).tolist()
+        if len(words) != len(weights):
+            raise ModelError(f"model {path} is corrupt: {len(words)} features but {len(weights)} weights")
+        return cls(
+            content=dict(zip(words, weights)),
+            bias=float(header["bias"]),
+            w1=arrays["w1"].astype(np.float64),
+            b1=arrays["b1"].astype(np.float64),
+            w2=arrays["w2"].astype(np.float64),
+            b2=arrays["b2"].astype(np.float64),
+            mean=arrays["mean"].astype(np.float64),
+            scale=arrays["scale"].astype(np.float64),
+            meta=header,
+        )
+
+
+def _checksum(arrays: dict[str, np.ndarray]) -> str:
+    h = hashlib.sha256()
+    for name in _ARRAYS:
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return h.hexdigest()

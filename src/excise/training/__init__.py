@@ -1,0 +1,1 @@
+"""Training: real data from ``../shared/data`` → synthetic injections → the shipped model."""

@@ -1,0 +1,292 @@
+"""Synthetic injected-spam documents with exact gold spans.
+
+Real spam texts are injected into real clean hosts in the styles hacked sites
+use: a spam paragraph, spam sentences spliced at the start of a host paragraph
+(the seed), sentences between host sentences, a paragraph dropped into the
+middle of a host sentence, a few-word anchor (plain or linked) inside a host
+sentence, a link block at the end, and a word-salad paragraph of reference links
+with its block of reference definitions (the hacked blog). Gold spans are the
+inserted characters, so they are exact by construction.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..families import FAMILY_PATTERNS, family_of
+from ..normalize import fold
+from .sources import Piece
+
+__all__ = ["STYLES", "Doc", "Injector", "keyword_anchors"]
+
+STYLES = ("para", "splice", "between", "midsentence", "anchor", "linkblock", "salad", "urlsent")
+
+
+@dataclass(slots=True)
+class Doc:
+    """A training or evaluation document: text, gold spans, and where it came from."""
+
+    id: str
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    host: str = ""
+    family: str = ""
+    style: str = ""
+    hard_negative: str = ""
+
+    def to_gold(self) -> dict:
+        """The gold JSONL object (``excise eval`` format)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "spans": [list(s) for s in self.spans],
+            "family": self.family or "clean",
+            "style": self.style or "clean",
+            "host": self.host,
+            "hard_negative": self.hard_negative,
+        }
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+_TLDS = ("com", "net", "org", "info", "biz", "ru", "pl", "co.uk", "in", "us", "xyz", "top", "online", "site")
+_SYLL = ("ka", "lo", "mi", "ne", "ro", "tu", "sa", "vi", "pe", "do", "ra", "ge", "li", "mo", "zen", "tor", "bar",
+         "max", "net", "web", "pro", "star", "best", "top", "med", "shop", "city", "club", "zone", "hub")
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for s in _SENT.split(text):
+        s = re.sub(r"\s+", " ", s).strip()
+        if 15 <= len(s) <= 400 and sum(c.isalpha() for c in s) > 0.5 * len(s):
+            out.append(s)
+    return out
+
+
+def keyword_anchors(path: str) -> list[tuple[str, str]]:
+    """Plain phrases (and their family) from the SmokeDetector keyword list: literal lines only."""
+    out: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            phrase = re.sub(r"\\W[?*+]?|\\s[?*+]?", " ", line)
+            phrase = re.sub(r"\\b|\?|\(\?i\)", "", phrase)
+            if re.fullmatch(r"[A-Za-z0-9 '\-]{4,40}", phrase):
+                phrase = re.sub(r"\s+", " ", phrase).strip()
+                out.append((phrase, family_of(fold(phrase))[0]))
+    return out
+
+
+class Injector:
+    """Builds injected documents from host and spam pieces with one seeded RNG."""
+
+    def __init__(self, spam: Sequence[Piece], anchors: Sequence[tuple[str, str]], seed: int = 0) -> None:
+        self.rng = random.Random(seed)
+        self.spam = [p for p in spam if _sentences(p.text)]
+        self.sentences = {p.id: _sentences(p.text) for p in self.spam}
+        self.anchors = list(anchors)
+        self.domains = [self._domain() for _ in range(400)]
+
+    # ---- spam material -------------------------------------------------
+    def _domain(self) -> str:
+        rng = self.rng
+        name = "".join(rng.choice(_SYLL) for _ in range(rng.randint(2, 4)))
+        if rng.random() < 0.3:
+            name += rng.choice(("-", "")) + rng.choice(("online", "store", "rx", "deals", "media", "world", "inc"))
+        return name + "." + rng.choice(_TLDS)
+
+    def url(self, words: str) -> str:
+        """A spam link target whose path spells out the anchor, as hacked sites do."""
+        rng = self.rng
+        slug = "-".join(w.lower() for w in _WORD.findall(words)) or "page"
+        host = ("www." if rng.random() < 0.4 else "") + rng.choice(self.domains)
+        style = rng.random()
+        if style < 0.35:
+            path = f"/{''.join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 5)))}/{slug}"
+        elif style < 0.55:
+            path = f"/{slug}.html"
+        elif style < 0.7:
+            path = f"/?attachment_id={rng.randint(10, 9999)}"
+        elif style < 0.8:
+            path = f"/index.php?p={rng.randint(10, 99999)}"
+        else:
+            path = f"/{slug}/"
+        return rng.choice(("http://", "https://")) + host + path
+
+    def sentences_of(self, piece: Piece, k: int) -> str:
+        sents = self.sentences[piece.id]
+        n = min(len(sents), k)
+        i = self.rng.randint(0, len(sents) - n)
+        return " ".join(sents[i : i + n])
+
+    def anchor_of(self, piece: Piece) -> str:
+        """A 1-6 word phrase from the spam text, around a family term when it has one."""
+        rng = self.rng
+        if self.anchors and rng.random() < 0.25:
+            fam_anchors = [a for a, f in self.anchors if f == piece.family] or [a for a, _ in self.anchors]
+            return rng.choice(fam_anchors)
+        words = _WORD.findall(piece.text)
+        if not words:
+            return "click here"
+        pattern = FAMILY_PATTERNS.get(piece.family)
+        hits = [i for i, w in enumerate(words) if pattern and pattern.search(w.lower())] if pattern else []
+        centre = rng.choice(hits) if hits else rng.randrange(len(words))
+        n = rng.randint(1, 5)
+        lo = max(0, centre - rng.randint(0, n - 1))
+        return " ".join(words[lo : lo + n])
+
+    def linked(self, words: str) -> str:
+        rng = self.rng
+        url = self.url(words)
+        r = rng.random()
+        if r < 0.4:
+            return f"[{words}]({url})"
+        if r < 0.65:
+            return f'<a href="{url}">{words}</a>'
+        if r < 0.85:
+            return f"{words} {url}"
+        return f"{words} <{url}>"
+
+    def salad(self, piece: Piece, first_ref: int) -> tuple[str, list[str]]:
+        """A word-salad paragraph with reference links and autolinks, and its reference definitions."""
+        rng = self.rng
+        words = _WORD.findall(" ".join(self.sentences[piece.id])) or ["the", "product"]
+        parts: list[str] = []
+        refs: list[str] = []
+        for _ in range(rng.randint(4, 12)):
+            parts.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 5))))
+            anchor = self.anchor_of(self._same_family(piece))
+            if rng.random() < 0.65:
+                n = first_ref + len(refs)
+                parts.append(f"[{anchor}][{n}]")
+                refs.append(f"[{n}]: {self.url(anchor)}")
+            else:
+                parts.append(f"<{self.url(anchor)}>")
+            if rng.random() < 0.3:
+                parts[-1] += rng.choice((".", ",", "!"))
+        text = " ".join(parts)
+        return text[0].upper() + text[1:] + ".", refs
+
+    def _same_family(self, piece: Piece) -> Piece:
+        for _ in range(4):
+            other = self.rng.choice(self.spam)
+            if other.family == piece.family:
+                return other
+        return piece
+
+    # ---- injection -----------------------------------------------------
+    def inject(self, doc: Doc, piece: Piece, style: str) -> Doc:
+        """Inject ``piece`` into ``doc`` in ``style``; gold spans are exactly the inserted spam."""
+        rng = self.rng
+        text = doc.text
+        spans: list[tuple[int, int]] = list(doc.spans)
+
+        def free(positions: list[int]) -> list[int]:
+            return [p for p in positions if not any(a <= p <= b for a, b in spans)]
+
+        def insert(at: int, before: str, spam: str, after: str) -> None:
+            nonlocal text
+            text = text[:at] + before + spam + after + text[at:]
+            s = at + len(before)
+            shift = len(before) + len(spam) + len(after)
+            spans[:] = [(a + shift, b + shift) if a >= at else (a, b) for a, b in spans]
+            spans.append((s, s + len(spam)))
+
+        paras = [m.end() for m in re.finditer(r"(?:^|\n[ \t]*\n)\s*(?=\S)", text)]
+        paras = free(paras) or [0]
+        breaks = free([m.end() for m in re.finditer(r"[a-z0-9][.!?][\"')]?\s+(?=[A-Z])", text)])
+        words = free([m.start() for m in re.finditer(r"(?<=[a-z,]) (?=[a-z])", text)])
+        if style == "para":
+            cut = rng.choice(paras[1:] or [len(text)])
+            spam = self.sentences_of(piece, rng.randint(1, 4))
+            if cut >= len(text):
+                insert(len(text.rstrip()), "\n\n", spam, "")
+            else:
+                insert(cut, "", spam, "\n\n")
+        elif style == "splice":
+            at = rng.choice(paras)
+            insert(at, "", self.sentences_of(piece, rng.randint(1, 4)), " ")
+        elif style == "between" and breaks:
+            at = rng.choice(breaks)
+            insert(at, "", self.sentences_of(piece, rng.randint(1, 3)), " ")
+        elif style == "midsentence" and words:
+            at = rng.choice(words) + 1
+            insert(at, "\n\n", self.sentences_of(piece, rng.randint(1, 4)), "\n\n")
+        elif style == "anchor" and words:
+            for _ in range(rng.randint(1, 3)):
+                cands = free([m.start() for m in re.finditer(r"(?<=[a-z,]) (?=[a-z])", text)])
+                if not cands:
+                    break
+                anchor = self.anchor_of(piece)
+                spam = self.linked(anchor) if rng.random() < 0.7 else anchor
+                insert(rng.choice(cands) + 1, "", spam, " ")
+        elif style == "linkblock":
+            lines = []
+            kind = rng.random()
+            for i in range(rng.randint(2, 10)):
+                anchor = self.anchor_of(self._same_family(piece))
+                if kind < 0.3:
+                    lines.append(f"* [{anchor}]({self.url(anchor)})")
+                elif kind < 0.5:
+                    lines.append(self.url(anchor))
+                elif kind < 0.7:
+                    lines.append(f'<a href="{self.url(anchor)}">{anchor}</a>')
+                else:
+                    lines.append(f"   [{90 + i}]: {self.url(anchor)}")
+            block = "\n".join(lines)
+            lead = len(block) - len(block.lstrip())
+            base = len(text.rstrip())
+            text = text[:base]
+            insert(base, "\n\n" + block[:lead], block[lead:], "\n")
+        elif style == "salad":
+            nums = [int(n) for n in re.findall(r"^\s*\[(\d+)\]:", text, re.M)]
+            first = max(nums, default=0) + 1
+            para, refs = self.salad(piece, first)
+            at = rng.choice(words) + 1 if words and rng.random() < 0.6 else rng.choice(paras)
+            if text[at - 1 : at] == " " or at == 0 or text[at - 1] != "\n":
+                insert(at, "\n\n", para, "\n\n")
+            else:
+                insert(at, "", para, "\n\n")
+            if refs:
+                block = "\n   ".join(refs)
+                base = len(text.rstrip())
+                text = text[:base]
+                insert(base, "\n\n   ", block, "\n")
+        else:  # "urlsent" and the fall-back for hosts without room for the chosen style
+            style = "urlsent"
+            sent = self.sentences_of(piece, 1)
+            ws = [m.start() for m in re.finditer(r" ", sent)]
+            if ws:
+                at = rng.choice(ws)
+                anchor = self.anchor_of(piece)
+                sent = sent[:at] + " " + anchor + " " + self.url(anchor) + sent[at:]
+            at = rng.choice(breaks or paras)
+            insert(at, "", sent, " ")
+        spans.sort()
+        style = doc.style + "+" + style if doc.style else style
+        family = doc.family if doc.family and doc.family != piece.family else piece.family
+        return Doc(doc.id, text, spans, doc.host, family, style, doc.hard_negative)
+
+    def make(self, hosts: Sequence[Piece], n: int, *, clean_share: float = 0.4, styles: Sequence[str] = STYLES,
+             prefix: str = "syn") -> list[Doc]:
+        """``n`` documents: ``clean_share`` of them clean hosts, the rest with 1-2 injections."""
+        rng = self.rng
+        docs: list[Doc] = []
+        for i in range(n):
+            host = rng.choice(hosts)
+            doc = Doc(f"{prefix}:{i}", host.text, [], host.id, "", "", host.hard_negative)
+            if rng.random() < clean_share or not self.spam:
+                docs.append(doc)
+                continue
+            piece = rng.choice(self.spam)
+            doc = self.inject(doc, piece, rng.choice(styles))
+            if rng.random() < 0.15:
+                doc = self.inject(doc, self._same_family(piece), rng.choice(styles))
+            docs.append(doc)
+        return docs
