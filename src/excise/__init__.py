@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from .config import Config
 from .engine import Excisor
 from .errors import ConfigError, ExciseError, InputError, ModelError
 from .types import FAMILIES, Result, Span, remove_spans
 
 __version__ = "0.1.0"
+
+# the library never configures logging; applications (and the CLI) do
+logging.getLogger("excise").addHandler(logging.NullHandler())
 
 __all__ = [
     "FAMILIES",

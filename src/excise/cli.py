@@ -188,6 +188,8 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
                         help="where to write the model (default: the packaged model, src/excise/data/model.npz)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: %(default)s)")
     parser.add_argument("--tiny", action="store_true", help="a small, fast run, for tests")
+    parser.add_argument("--docs", type=int, default=None, metavar="N",
+                        help="synthetic training documents (default: 12000, the shipped model's recipe)")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
     parser.set_defaults(handler=_cmd_train)
@@ -532,7 +534,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     """``excise train``: hand the options to ``excise.training.train.main``."""
     train_main = _load_trainer()
     options = argparse.Namespace(data=args.data, out=args.out, seed=args.seed, tiny=args.tiny,
-                                 exclude_family=list(args.exclude_family))
+                                 exclude_family=list(args.exclude_family), docs=args.docs)
     return int(train_main(options) or 0)
 
 

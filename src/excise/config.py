@@ -17,10 +17,13 @@ class Config:
     cuts more (recall), higher cuts less (precision). ``switch_cost`` is how much
     evidence the decoder needs to open or close a span inside a document, in nats;
     it is what keeps a single weak hit in a legitimate document from being cut.
+    ``screen`` skips the unit-level pipeline for documents whose cheap whole-document
+    pre-screen finds nothing spam-like (see ``excise.engine.screen_score``).
     """
 
     threshold: float = 0.5
-    switch_cost: float = 2.0
+    switch_cost: float = 3.0
+    screen: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:

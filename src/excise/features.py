@@ -30,6 +30,7 @@ _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _SLUG_WORDS = re.compile(r"[a-z]{2,}")
+_REF_LABEL = re.compile(r"\[([^\]\n]*)\](?::|$)")
 _MAYBE_OBFUSCATED = re.compile(r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]")
 
 STOPWORDS = frozenset(
@@ -46,12 +47,19 @@ STOPWORDS = frozenset(
 class UnitView:
     """A unit's folded text split into its prose words and, for links, its URL."""
 
-    __slots__ = ("kind", "url", "words")
+    __slots__ = ("kind", "ref", "url", "words")
 
     def __init__(self, raw: str, kind: int) -> None:
         self.kind = kind
         self.url = ""
+        self.ref = ""
         text = raw
+        if kind == REFLINK or kind == REFDEF:
+            m = _REF_LABEL.search(raw) if kind == REFLINK else _REF_LABEL.match(raw)
+            self.ref = m.group(1).strip().lower() if m else ""
+            if kind == REFLINK and not self.ref:
+                # "[words][]" refers to the definition labelled by the words themselves
+                self.ref = raw[1 : raw.find("]")].strip().lower()
         if kind != TEXT:
             m = _HREF.search(raw) or _URL_IN.search(raw)
             if m:
@@ -137,6 +145,10 @@ DENSE_NAMES = (
     "para_max_content",
     "refdef_run_share",
     "doc_units",
+    "content_peak",
+    "ref_partner",
+    "ref_partner_content",
+    "ref_partner_para_max",
 )
 
 
@@ -144,34 +156,48 @@ def _cohesion(views: Sequence[UnitView], window: int) -> tuple[np.ndarray, np.nd
     """Share of each unit's content words found elsewhere in the document, far from it.
 
     Injected text shares few words with the page around it; legitimate text keeps
-    talking about the same things. Words within ``window`` units are not counted,
-    so that a run of injected sentences does not vouch for itself.
+    talking about the same things. Units within ``window`` of a unit do not count
+    as "elsewhere", so that a run of injected sentences cannot vouch for itself.
+    Returns (far share, near share); a unit without content words gets 0.5 for both.
     """
     n = len(views)
-    content = [[w for w in v.words if len(w) > 3 and w not in STOPWORDS and not w.isdigit()] for v in views]
-    total = Counter()
-    for ws in content:
-        total.update(set(ws))
-    coh = np.zeros(n)
-    near = np.zeros(n)
-    for i, ws in enumerate(content):
-        if not ws:
-            coh[i] = 0.5
-            near[i] = 0.5
-            continue
-        local = Counter()
-        for j in range(max(0, i - window), min(n, i + window + 1)):
-            local.update(set(content[j]))
-        uniq = set(ws)
-        far = sum(1 for w in uniq if total[w] - local[w] > 0)
-        close = sum(1 for w in uniq if local[w] > 1)
-        coh[i] = far / len(uniq)
-        near[i] = close / len(uniq)
+    ids: dict[str, int] = {}
+    unit_idx: list[int] = []
+    word_idx: list[int] = []
+    for i, v in enumerate(views):
+        ws = {w for w in v.words if len(w) > 3 and w not in STOPWORDS}
+        if ws:
+            word_idx.extend(ids.setdefault(w, len(ids)) for w in ws)
+            unit_idx.extend([i] * len(ws))
+    coh = np.full(n, 0.5)
+    near = np.full(n, 0.5)
+    if not word_idx:
+        return coh, near
+    u = np.array(unit_idx)
+    w = np.array(word_idx)
+    total = np.bincount(w)
+    # count, for every (unit, word), the units within the window that also hold the word:
+    # sort by (word, unit) and binary-search the window bounds inside each word's band
+    band = n + 2 * window + 2
+    key = w * band + u
+    ks = np.sort(key)
+    local = np.searchsorted(ks, key + window, "right") - np.searchsorted(ks, key - window, "left")
+    cnt = np.bincount(u, minlength=n)
+    has = cnt > 0
+    far = np.bincount(u, weights=(total[w] - local) > 0, minlength=n)
+    close = np.bincount(u, weights=local > 1, minlength=n)
+    coh[has] = far[has] / cnt[has]
+    near[has] = close[has] / cnt[has]
     return coh, near
 
 
-def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int) -> np.ndarray:
-    """The dense feature matrix (units × ``DENSE_NAMES``) of one document."""
+def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int,
+                   peak: np.ndarray | None = None) -> np.ndarray:
+    """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
+
+    ``content`` holds the units' content log-odds and ``peak`` the largest single
+    content-feature weight of each unit (a spam phrase inside a long sentence).
+    """
     n = len(units)
     X = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
     if n == 0:
@@ -246,6 +272,30 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
         else:
             i += 1
     X[:, 29] = math.log1p(n)
+    if peak is not None:
+        X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
+    # a reference link and its definition vouch for each other: "[anchor][7]" in a
+    # spam paragraph makes "[7]: http://..." at the end of the post spam too
+    defs: dict[str, int] = {}
+    uses: dict[str, list[int]] = {}
+    for i, v in enumerate(views):
+        if v.ref:
+            if v.kind == REFDEF:
+                defs.setdefault(v.ref, i)
+            else:
+                uses.setdefault(v.ref, []).append(i)
+    for ref, users in uses.items():
+        d = defs.get(ref)
+        if d is None:
+            continue
+        best = max(users, key=lambda j: X[j, 27])
+        X[d, 31] = 1.0
+        X[d, 32] = c[best]
+        X[d, 33] = X[best, 27]
+        for j in users:
+            X[j, 31] = 1.0
+            X[j, 32] = c[d]
+            X[j, 33] = X[d, 27]
     return X
 
 

@@ -43,6 +43,11 @@ class Model:
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    words: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # word weights alone, for the whole-document pre-screen
+        self.words = {k[2:]: v for k, v in self.content.items() if k.startswith("w:")}
 
     @property
     def name(self) -> str:
@@ -94,6 +99,11 @@ class Model:
             raise ModelError(f"model {path} has format {header.get('format')}, this excise reads {FORMAT_VERSION}")
         if header.get("checksum") != _checksum(arrays):
             raise ModelError(f"model {path} is corrupt: checksum mismatch")
+        from .features import DENSE_NAMES
+
+        if arrays["mean"].shape != (len(DENSE_NAMES),):
+            raise ModelError(f"model {path} was trained on {arrays['mean'].shape[0]} context features, this excise "
+                             f"computes {len(DENSE_NAMES)}: retrain it with 'excise train'")
         words = arrays["vocab"].tobytes().decode("utf-8").split("\n")
         weights = arrays["weights"].astype(np.float64).tolist()
         if len(words) != len(weights):

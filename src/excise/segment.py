@@ -44,6 +44,7 @@ _KIND_OF_GROUP = {"image": IMAGE, "link": LINK, "reflink": REFLINK, "url": URL}
 _LINK_TRIGGER = re.compile(r"[\[<]|https?:|www\.", re.IGNORECASE)
 _REFDEF = re.compile(r"[ \t]{0,8}\[[^\]\n]{1,80}\]:[ \t]*\S")
 _URL_TAIL = ".,;:!?"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
 
 # A sentence ends after terminal punctuation (and closing quotes/brackets) and
 # whitespace. A missing break, as injected text often has, is a lower-case word or
@@ -69,8 +70,11 @@ def _sentences(text: str, start: int, end: int, para: int, line: int, out: list[
         out.append(Unit(pos, stop, TEXT, para, line))
         return
     for m in _BREAK.finditer(text, pos, stop):
-        if m.start() > pos:
-            out.append(Unit(pos, m.start(), TEXT, para, line))
+        # closing quotes and brackets after the full stop belong to the sentence they close
+        gap = m.group(0)
+        end = m.start() + len(gap) - len(gap.lstrip(_CLOSERS))
+        if end > pos:
+            out.append(Unit(pos, end, TEXT, para, line))
         pos = m.end()
     if stop > pos:
         out.append(Unit(pos, stop, TEXT, para, line))

@@ -89,11 +89,13 @@ def _join(left: str, right: str) -> str:
     if not core_left:
         return core_right if core_right else ""
     if not core_right:
-        return core_left
-    ws = left[len(core_left) :] + right[: len(right) - len(core_right)]
+        # a whitespace-only piece between two cuts: keep it for the next seam to tidy
+        return left + right
+    lws = left[len(core_left) :]
+    rws = right[: len(right) - len(core_right)]
+    ws = lws + rws
     if "\n" in ws:
-        joint = "\n\n" if ws.count("\n") >= 2 else "\n"
-        rws = right[: len(right) - len(core_right)]
+        joint = "\n\n" if max(lws.count("\n"), rws.count("\n")) >= 2 else "\n"
         if "\n" in rws:
             joint += rws[rws.rfind("\n") + 1 :]  # keep the right-hand line's indentation
     elif ws and core_right[0] not in _CLOSING_PUNCT:

@@ -52,8 +52,16 @@ class Doc:
 
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+_INTENT = re.compile(
+    r"https?://|www\.|\.com\b|[$\u00a3\u20ac]\s?\d|\d+\s?%|\b(?:buy|order|cheap|discount|free|offer|click|call|"
+    r"visit|subscribe|win|winner|prize|cash|money|earn|income|price|sale|save|deal|guarantee\w*|online|shop|"
+    r"best|bonus|promo\w*|limited|now|today)\b"
+    + "|" + "|".join(p.pattern for p in FAMILY_PATTERNS.values()),
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
-_TLDS = ("com", "net", "org", "info", "biz", "ru", "pl", "co.uk", "in", "us", "xyz", "top", "online", "site")
+_TLDS = ("com", "com", "com", "com", "net", "org", "org", "info", "biz", "ru", "pl", "co.uk", "in", "us", "de")
+_DOMAIN = re.compile(r"https?://(?:www\.)?([a-z0-9][a-z0-9.-]{2,60}\.[a-z]{2,6})\b", re.I)
 _SYLL = ("ka", "lo", "mi", "ne", "ro", "tu", "sa", "vi", "pe", "do", "ra", "ge", "li", "mo", "zen", "tor", "bar",
          "max", "net", "web", "pro", "star", "best", "top", "med", "shop", "city", "club", "zone", "hub")
 
@@ -88,10 +96,18 @@ class Injector:
 
     def __init__(self, spam: Sequence[Piece], anchors: Sequence[tuple[str, str]], seed: int = 0) -> None:
         self.rng = random.Random(seed)
-        self.spam = [p for p in spam if _sentences(p.text)]
-        self.sentences = {p.id: _sentences(p.text) for p in self.spam}
+        # a spam text's sentences without commercial intent ("ok thanks", "Check this out")
+        # are not injected: labelling them spam would teach the model to cut ordinary prose
+        self.sentences = {p.id: [s for s in _sentences(p.text) if _INTENT.search(s)] for p in spam}
+        self.spam = [p for p in spam if self.sentences[p.id]]
         self.anchors = list(anchors)
-        self.domains = [self._domain() for _ in range(400)]
+        # hacked-site links point at ordinary-looking domains; take real ones from the spam texts
+        seen = sorted({d.lower() for p in self.spam for d in _DOMAIN.findall(p.text)})
+        self.domains = [d for d in seen if not d.endswith((".ie", ".localhost"))] or []
+        self.domains += [self._domain() for _ in range(max(50, len(self.domains) // 3))]
+        self.by_family: dict[str, list[Piece]] = {}
+        for p in self.spam:
+            self.by_family.setdefault(p.family, []).append(p)
 
     # ---- spam material -------------------------------------------------
     def _domain(self) -> str:
@@ -109,6 +125,7 @@ class Injector:
         style = rng.random()
         if style < 0.35:
             path = f"/{''.join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 5)))}/{slug}"
+            path += rng.choice(("", "", "/", ".html"))
         elif style < 0.55:
             path = f"/{slug}.html"
         elif style < 0.7:
@@ -173,12 +190,15 @@ class Injector:
         text = " ".join(parts)
         return text[0].upper() + text[1:] + ".", refs
 
+    def pick(self) -> Piece:
+        """A spam piece, families weighted by the square root of their size so that small ones are seen."""
+        rng = self.rng
+        fams = sorted(self.by_family)
+        weights = [len(self.by_family[f]) ** 0.5 for f in fams]
+        return rng.choice(self.by_family[rng.choices(fams, weights)[0]])
+
     def _same_family(self, piece: Piece) -> Piece:
-        for _ in range(4):
-            other = self.rng.choice(self.spam)
-            if other.family == piece.family:
-                return other
-        return piece
+        return self.rng.choice(self.by_family.get(piece.family) or [piece])
 
     # ---- injection -----------------------------------------------------
     def inject(self, doc: Doc, piece: Piece, style: str) -> Doc:
@@ -255,9 +275,14 @@ class Injector:
                 insert(at, "", para, "\n\n")
             if refs:
                 block = "\n   ".join(refs)
-                base = len(text.rstrip())
-                text = text[:base]
-                insert(base, "\n\n   ", block, "\n")
+                first_def = re.search(r"^[ \t]*\[\d+\]:", text, re.M)
+                if first_def and rng.random() < 0.5:
+                    at = first_def.start() + len(first_def.group(0)) - len(first_def.group(0).lstrip())
+                    insert(at, "", block, "\n   ")
+                else:
+                    base = len(text.rstrip())
+                    text = text[:base]
+                    insert(base, "\n\n   ", block, "\n")
         else:  # "urlsent" and the fall-back for hosts without room for the chosen style
             style = "urlsent"
             sent = self.sentences_of(piece, 1)
@@ -284,7 +309,7 @@ class Injector:
             if rng.random() < clean_share or not self.spam:
                 docs.append(doc)
                 continue
-            piece = rng.choice(self.spam)
+            piece = self.pick()
             doc = self.inject(doc, piece, rng.choice(styles))
             if rng.random() < 0.15:
                 doc = self.inject(doc, self._same_family(piece), rng.choice(styles))

@@ -36,6 +36,9 @@ __all__ = ["build_training_docs", "fit", "main", "unit_labels"]
 
 log = logging.getLogger(__name__)
 
+#: synthetic training documents of the shipped model
+DEFAULT_DOCS = 12000
+
 
 def unit_labels(doc: Doc, units: Sequence) -> np.ndarray:
     """1 for units whose non-space characters are mostly inside gold spans."""
@@ -123,6 +126,15 @@ def _fit_content(X, y, C: float):
     return clf
 
 
+def _row_max(X) -> np.ndarray:
+    """Row-wise max over the stored entries of a CSR matrix (0 for empty rows)."""
+    out = np.zeros(X.shape[0])
+    nonempty = np.diff(X.indptr) > 0
+    if nonempty.any():
+        out[nonempty] = np.maximum.reduceat(X.data, X.indptr[:-1][nonempty])
+    return out
+
+
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0, hidden: int = 32) -> Model:
     """Train both stages on ``docs``; returns an in-memory model."""
     from sklearn.neural_network import MLPClassifier
@@ -138,16 +150,22 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     fold_of_doc = rng.integers(0, 2, size=len(docs))
     fold = fold_of_doc[fz.doc_of_unit]
     oof = np.zeros(len(fz.y))
+    oof_peak = np.zeros(len(fz.y))
     for k in (0, 1):
         tr, te = fold != k, fold == k
         clf = _fit_content(X[tr], fz.y[tr], C)
         oof[te] = clf.decision_function(X[te])
+        # largest single feature weight per unit (the content model's "peak")
+        Xb = X[te].copy()
+        Xb.data = clf.coef_.ravel()[Xb.indices]
+        oof_peak[te] = _row_max(Xb)
     log.info("content model cross-fitted in %.1fs", time.time() - t0)
     dense = []
     start = 0
     for units, views in zip(fz.units, fz.views):
         n = len(units)
-        dense.append(dense_features(units, views, oof[start : start + n], len(fz.docs[len(dense)].text)))
+        dense.append(dense_features(units, views, oof[start : start + n], len(fz.docs[len(dense)].text),
+                                    oof_peak[start : start + n]))
         start += n
     D = np.vstack(dense)
     mean = D.mean(axis=0)
@@ -174,10 +192,23 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     )
 
 
-def train(data: Path, *, seed: int = 0, n_docs: int = 16000, exclude: Iterable[str] = ()) -> Model:
+def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995) -> float:
+    """The pre-screen threshold that lets ``keep`` of the injected documents through."""
+    from ..engine import screen_score
+
+    spam = np.array([screen_score(model, d.text) for d in docs if d.spans])
+    clean = np.array([screen_score(model, d.text) for d in docs if not d.spans])
+    threshold = float(np.quantile(spam, 1 - keep)) - 0.25 if len(spam) else 0.0
+    log.info("pre-screen threshold %.3f: passes %.1f%% of injected, %.1f%% of clean training docs", threshold,
+             100 * (spam >= threshold).mean() if len(spam) else 0, 100 * (clean >= threshold).mean() if len(clean) else 0)
+    return threshold
+
+
+def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = ()) -> Model:
     """Build the training documents from ``data`` and fit a model."""
     docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude)
     model = fit(docs, seed=seed)
+    model.meta["screen"] = calibrate_screen(model, docs)
     model.meta.update({"excluded_families": sorted(set(exclude)), "n_docs": n_docs})
     return model
 
@@ -194,7 +225,7 @@ def main(args: argparse.Namespace | None = None) -> int:
         args = parser.parse_args()
     data = Path(args.data) if getattr(args, "data", None) else default_data_dir()
     out = Path(args.out) if getattr(args, "out", None) else default_model_path()
-    n_docs = 600 if getattr(args, "tiny", False) else getattr(args, "docs", None) or 16000
+    n_docs = 600 if getattr(args, "tiny", False) else getattr(args, "docs", None) or DEFAULT_DOCS
     exclude = getattr(args, "exclude_family", None) or []
     model = train(data, seed=args.seed, n_docs=n_docs, exclude=exclude)
     model.meta.pop("unsaved", None)

@@ -1,0 +1,150 @@
+"""Accuracy of a model: the real dev set, the synthetic test benchmark, and the hard negatives.
+
+Three sections, all scored with :func:`excise.evaluate.evaluate` (character
+P/R/F1 over non-whitespace characters, and the share of clean documents that
+lost any character):
+
+1. the real dev set, one row per gold file in ``../shared/data/real-dev``;
+2. the synthetic test benchmark: test-split spam injected into test-split
+   hosts (``build_training_docs(split="test")``, which training never sees),
+   by style, by family and overall; ``--write-gold`` saves it for ``excise eval``;
+3. hard negatives: every host, test and train split, that is about the same
+   topics as spam (ED-drug health pages, gambling and loan news, replica-set
+   posts), scanned unchanged: the share of documents touched.
+
+    python bench/accuracy.py --n 3000 --write-gold bench/out/synthetic-test.jsonl --json bench/out/accuracy.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from common import (MemoScanner, command_line, data_dir, load_excisor, log, markdown_table, merged, model_facts,
+                    preamble, tally_table, write_json, write_jsonl)
+
+from excise.evaluate import Report, Tally, evaluate, touches_text
+from excise.training.sources import clean_hosts
+from excise.training.train import build_training_docs
+
+REAL_DEV = ("seed_gold.jsonl", "xebia_gold.jsonl")
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """The records of a gold JSONL file."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def real_dev(scanner: MemoScanner, data: Path) -> dict[str, Tally]:
+    """One tally per real dev gold file."""
+    return {name: evaluate(scanner, read_gold(data / "real-dev" / name)).overall for name in REAL_DEV}
+
+
+def synthetic_gold(data: Path, n: int, seed: int) -> list[dict[str, Any]]:
+    """The synthetic test benchmark as gold records (test-split hosts, spam and hard negatives)."""
+    return [doc.to_gold() for doc in build_training_docs(data, seed=seed, n_docs=n, split="test")]
+
+
+def hard_negative_gold(data: Path) -> list[dict[str, Any]]:
+    """Every hard-negative host of both splits, unchanged, as clean gold records."""
+    return [{"id": h.id, "text": h.text, "spans": [], "hard_negative": h.hard_negative, "split": h.split}
+            for h in clean_hosts(data) if h.hard_negative]
+
+
+def style_rows(report: Report) -> list[tuple[str, Tally]]:
+    """Per-style rows; documents with two injections ("a+b") share one row so the table stays short."""
+    single = [(name, tally) for name, tally in sorted(report.groups.items()) if "+" not in name]
+    double = [tally for name, tally in report.groups.items() if "+" in name]
+    if double:
+        single.append(("two injections (a+b)", merged(double)))
+    return single
+
+
+def touched_docs(scanner: MemoScanner, records: Sequence[Mapping[str, Any]], limit: int = 40
+                 ) -> list[dict[str, Any]]:
+    """The clean documents that were cut into, with what was cut (for the JSON, to debug with)."""
+    out = []
+    for record in records:
+        if record["spans"]:
+            continue
+        spans = scanner.scan(record["text"]).spans
+        if touches_text([(s.start, s.end) for s in spans], record["text"]):
+            out.append({"id": record["id"], "group": record.get("hard_negative") or record.get("style"),
+                        "cuts": [{"text": record["text"][s.start:s.end][:200], "label": s.label,
+                                  "score": s.score, "reasons": list(s.reasons)} for s in spans]})
+    return out[:limit]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="model file (default: the shipped model)")
+    parser.add_argument("--data", help="data folder (default: ../shared/data)")
+    parser.add_argument("--n", type=int, default=3000, help="synthetic test documents (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=1234, help="synthetic test seed (default: %(default)s)")
+    parser.add_argument("--write-gold", metavar="PATH", help="write the synthetic test set as gold JSONL")
+    parser.add_argument("--json", metavar="OUT", help="write the figures as JSON")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the three sections, print them as markdown, optionally write JSON and the gold set."""
+    args = parse_args(argv)
+    data = data_dir(args.data)
+    excisor = load_excisor(args.model)
+    scanner = MemoScanner(excisor)
+    model_opt = f" --model {args.model}" if args.model else ""
+
+    log("real dev set ...")
+    dev = real_dev(scanner, data)
+    log(f"synthetic test benchmark ({args.n} docs) ...")
+    synthetic = synthetic_gold(data, args.n, args.seed)
+    if args.write_gold:
+        write_jsonl(Path(args.write_gold), synthetic)
+    by_style = evaluate(scanner, synthetic, by="style")
+    by_family = evaluate(scanner, synthetic, by="family")
+    log("hard negatives ...")
+    hard = hard_negative_gold(data)
+    hard_by_group = evaluate(scanner, hard, by="hard_negative")
+    hard_by_split = evaluate(scanner, hard, by="split")
+
+    commands = [command_line()]
+    commands += [f"excise eval {data / 'real-dev' / name}{model_opt}" for name in REAL_DEV]
+    if args.write_gold:
+        commands.append(f"excise eval {args.write_gold} --by style{model_opt}")
+    print(preamble("excise accuracy", commands, **model_facts(excisor, args.model),
+                   synthetic_set=f"build_training_docs(split='test', seed={args.seed}, n_docs={args.n}) "
+                                 f"= {len(synthetic)} docs (includes the test-split hard negatives, clean)"))
+    print("\n## Real dev set\n")
+    print(tally_table("file", dev.items()))
+    print("\n## Synthetic test benchmark, by style\n")
+    print(tally_table("style", [*style_rows(by_style), ("**all**", by_style.overall)]))
+    print("\n## Synthetic test benchmark, by family\n")
+    print(tally_table("family", [*sorted(by_family.groups.items()), ("**all**", by_family.overall)]))
+    print("\n## Hard negatives (scanned unchanged; documents touched)\n")
+    rows = [(f"split={name}" if report is hard_by_split else name, tally)
+            for report in (hard_by_group, hard_by_split) for name, tally in sorted(report.groups.items())]
+    rows.append(("**all**", hard_by_group.overall))
+    print(markdown_table(("group", "docs", "touched", "share"),
+                         [[name, t.docs, t.clean_touched, f"{100 * (t.clean_touched_rate or 0):.2f} %"]
+                          for name, t in rows]))
+
+    write_json(args.json, {
+        "command": command_line(),
+        "model": excisor.model.name,
+        "real_dev": {name: tally.to_dict() for name, tally in dev.items()},
+        "synthetic": {"n": args.n, "seed": args.seed, "by_style": by_style.to_dict(),
+                      "by_family": by_family.to_dict(), "touched": touched_docs(scanner, synthetic)},
+        "hard_negatives": {"by_group": hard_by_group.to_dict(), "by_split": hard_by_split.to_dict(),
+                           "touched": touched_docs(scanner, hard)},
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

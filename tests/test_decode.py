@@ -1,0 +1,130 @@
+"""The two-state Viterbi decoder: unit probabilities → runs of injected units."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from excise.decode import viterbi_runs
+
+
+def runs(proba: list[float], has_words: list[bool] | None = None, threshold: float = 0.5,
+         switch_cost: float = 2.0) -> list[tuple[int, int]]:
+    words = np.ones(len(proba), dtype=bool) if has_words is None else np.array(has_words, dtype=bool)
+    return viterbi_runs(np.array(proba, dtype=np.float64), words, threshold, switch_cost)
+
+
+def covered(found: list[tuple[int, int]]) -> set[int]:
+    return {i for a, b in found for i in range(a, b)}
+
+
+def check_runs(found: list[tuple[int, int]], n: int, has_words: np.ndarray) -> None:
+    """Runs are non-empty, sorted, disjoint, in range, and start and end on units with words."""
+    prev_end = 0
+    for a, b in found:
+        assert 0 <= a < b <= n
+        assert a >= prev_end
+        assert has_words[a] and has_words[b - 1]
+        prev_end = b
+
+
+@pytest.mark.parametrize(
+    ("proba", "expected"),
+    [
+        ([], []),
+        ([0.1, 0.1, 0.1], []),
+        ([0.5, 0.5, 0.5], []),  # exactly at the threshold: no evidence either way
+        ([0.1, 0.1, 0.6, 0.1, 0.1], []),  # a single weak hit is not cut
+        ([0.1, 0.8, 0.1], []),  # log-odds 1.39 < switch cost 2: still too weak alone
+        ([0.1, 0.99, 0.1], [(1, 2)]),  # log-odds 4.6 > switch cost 2: a strong isolated unit is cut
+        ([0.1, 0.9, 0.9, 0.9, 0.1], [(1, 4)]),  # a strong run is cut
+        ([0.7, 0.7, 0.7, 0.7, 0.7], [(0, 5)]),  # weak units add up over a run
+        ([0.1, 0.95, 0.4, 0.95, 0.1], [(1, 4)]),  # a weak dip inside a run does not split it
+        ([0.95, 0.95, 0.01, 0.01, 0.01, 0.95, 0.95], [(0, 2), (5, 7)]),  # a clean stretch does
+        ([0.99, 0.99, 0.1], [(0, 2)]),  # a run at the start of the document
+        ([0.1, 0.99, 0.99], [(1, 3)]),  # a run at the end of the document
+    ],
+)
+def test_decoded_runs(proba: list[float], expected: list[tuple[int, int]]) -> None:
+    assert runs(proba) == expected
+
+
+def test_wordless_units_inside_a_run_do_not_split_it() -> None:
+    proba = [0.1, 0.95, 0.0, 0.95, 0.1]
+    assert runs(proba, [True, True, False, True, True]) == [(1, 4)]
+    # the same unit with words is strong clean evidence and does split the run
+    assert runs(proba) == [(1, 2), (3, 4)]
+
+
+def test_wordless_units_do_not_start_or_end_a_run() -> None:
+    proba = [0.1, 0.99, 0.95, 0.95, 0.99, 0.99, 0.1]
+    has_words = [True, False, True, True, False, False, True]
+    assert runs(proba, has_words) == [(2, 4)]
+
+
+def test_wordless_units_alone_are_never_cut() -> None:
+    assert runs([0.99, 0.99, 0.99], [False, False, False]) == []
+    assert runs([0.1, 0.99, 0.1], [True, False, True], switch_cost=0.0) == []
+
+
+def test_switch_cost_sets_how_strong_an_isolated_unit_must_be() -> None:
+    # isolated hits of log-odds 1.7, 3.5 and 6.9, separated by clean units
+    proba = [0.1, 0.85, 0.1, 0.1, 0.97, 0.1, 0.1, 0.999, 0.1]
+    assert runs(proba, switch_cost=0.0) == [(1, 2), (4, 5), (7, 8)]
+    assert runs(proba, switch_cost=2.0) == [(4, 5), (7, 8)]
+    assert runs(proba, switch_cost=5.0) == [(7, 8)]
+    assert runs(proba, switch_cost=10.0) == []
+
+
+def test_a_higher_switch_cost_bridges_gaps() -> None:
+    proba = [0.1, 0.99, 0.99, 0.2, 0.99, 0.99, 0.1]
+    assert runs(proba, switch_cost=0.5) == [(1, 3), (4, 6)]
+    assert runs(proba, switch_cost=3.0) == [(1, 6)]
+
+
+def test_threshold_moves_cuts_in_the_expected_direction() -> None:
+    proba = [0.2, 0.45, 0.7, 0.75, 0.7, 0.45, 0.2]
+    assert runs(proba, threshold=0.15) == [(0, 7)]
+    assert runs(proba, threshold=0.3) == [(1, 6)]
+    assert runs(proba, threshold=0.5) == [(2, 5)]
+    assert runs(proba, threshold=0.8) == []
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_threshold_and_switch_cost_are_monotone(seed: int) -> None:
+    # continuous random probabilities: ties, where any choice is optimal, have probability zero
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    proba = rng.beta(0.6, 0.6, size=n)
+    words = np.ones(n, dtype=bool)
+    thresholds = np.sort(rng.uniform(0.05, 0.95, size=4))
+    costs = np.sort(rng.uniform(0.0, 8.0, size=4))
+    sc = float(costs[0])
+    # a higher threshold never cuts a unit that a lower one kept
+    by_threshold = [viterbi_runs(proba, words, float(t), sc) for t in thresholds]
+    for found in by_threshold:
+        check_runs(found, n, words)
+    for lower, higher in zip(by_threshold, by_threshold[1:]):
+        assert covered(higher) <= covered(lower)
+    # a higher switch cost never opens more runs
+    by_cost = [viterbi_runs(proba, words, 0.5, float(c)) for c in costs]
+    for found in by_cost:
+        check_runs(found, n, words)
+    for cheaper, dearer in zip(by_cost, by_cost[1:]):
+        assert len(dearer) <= len(cheaper)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_runs_are_well_formed_with_wordless_units(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    n = int(rng.integers(1, 80))
+    proba = rng.uniform(0.0, 1.0, size=n)
+    words = rng.uniform(size=n) < 0.7
+    for threshold, cost in [(0.5, 0.0), (0.5, 2.0), (0.2, 1.0), (0.9, 4.0)]:
+        check_runs(viterbi_runs(proba, words, threshold, cost), n, words)
+
+
+def test_probabilities_of_exactly_zero_and_one_are_handled() -> None:
+    assert runs([0.0, 1.0, 1.0, 0.0]) == [(1, 3)]
+    assert runs([1.0] * 3) == [(0, 3)]
+    assert runs([0.0] * 3) == []

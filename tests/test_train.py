@@ -1,0 +1,36 @@
+"""A tiny training run: the recipe works end to end and its model loads and scans."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from excise import Excisor
+from excise.model import Model
+
+
+def test_tiny_training_run_writes_a_loadable_model(shared_data: Path, tmp_path: Path) -> None:
+    from excise.training.train import main
+
+    out = tmp_path / "tiny.npz"
+    args = argparse.Namespace(data=str(shared_data), out=str(out), seed=3, tiny=True, exclude_family=["gambling"])
+    assert main(args) == 0
+    model = Model.load(out)
+    assert model.meta["excluded_families"] == ["gambling"]
+    assert len(model.content) > 1000
+    text = "The council met on Tuesday.\n\nBuy cheap viagra online http://pills.example/buy-viagra now."
+    result = Excisor(out).scan(text)
+    for span in result.spans:
+        assert 0 <= span.start < span.end <= len(text)
+
+
+def test_training_is_deterministic_for_a_seed(shared_data: Path) -> None:
+    from excise.training.train import build_training_docs
+
+    a = build_training_docs(shared_data, seed=5, n_docs=40)
+    b = build_training_docs(shared_data, seed=5, n_docs=40)
+    assert [(d.text, d.spans) for d in a] == [(d.text, d.spans) for d in b]
+    assert any(d.spans for d in a)
+    for d in a:
+        for start, end in d.spans:
+            assert 0 <= start < end <= len(d.text)
