@@ -520,10 +520,10 @@ def test_train_dispatches_to_the_training_module(monkeypatch: pytest.MonkeyPatch
     module.main = lambda args: seen.append(args) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "excise.training.train", module)
     argv = ["train", "--data", "d", "--out", "m.npz", "--seed", "3", "--tiny", "--exclude-family", "pharma",
-            "--exclude-family", "loans"]
+            "--exclude-family", "loans", "--docs", "500"]
     assert run(argv, capsys)[0] == 0
     assert vars(seen[0]) == {"data": "d", "out": "m.npz", "seed": 3, "tiny": True,
-                             "exclude_family": ["pharma", "loans"]}
+                             "exclude_family": ["pharma", "loans"], "docs": 500}
 
 
 def test_train_without_the_training_module(monkeypatch: pytest.MonkeyPatch,
