@@ -13,8 +13,8 @@ from pathlib import Path
 from excise import Excisor
 from excise.evaluate import evaluate
 
-XEBIA_F1_FLOOR = 0.70
-XEBIA_CLEAN_TOUCHED_MAX = 3  # of 40 clean look-alike posts
+XEBIA_F1_FLOOR = 0.80
+XEBIA_CLEAN_TOUCHED_MAX = 0  # of 40 clean look-alike posts
 
 
 def test_real_hacked_posts_gate(shared_data: Path, excisor: Excisor) -> None:

@@ -3,7 +3,7 @@
 Spam comes in contiguous runs, and a single weak hit inside a legitimate
 document must not be cut. A two-state (clean/spam) Viterbi path over the units
 does both: each unit adds its evidence ``log-odds(p) - log-odds(threshold)`` to
-the spam state, and entering the spam state costs ``switch_cost`` nats (default 3), so a
+the spam state, and entering the spam state costs ``switch_cost`` nats (default 4), so a
 run is opened only where the evidence pays for it. Units without words
 (punctuation, stray symbols) carry no evidence and follow their neighbours.
 """
