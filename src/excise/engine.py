@@ -14,10 +14,10 @@ import numpy as np
 from .config import Config
 from .decode import viterbi_runs
 from .families import family_of
-from .features import UnitView, content_features, dense_features, view_units
+from .features import DENSE_NAMES, UnitView, content_features, dense_features, view_units
 from .model import Model
 from .normalize import fold
-from .segment import LINK, REFDEF, REFLINK, TEXT, URL, Unit, segment
+from .segment import Unit, segment
 from .types import Result, Span
 
 __all__ = ["Excisor", "content_scores", "screen_score"]
@@ -71,19 +71,21 @@ class Excisor:
 
     def __init__(self, model: str | Path | Model | None = None, *, config: Config | None = None,
                  **options: Any) -> None:
-        self._model_path = None if isinstance(model, Model) else model
+        # a model handed over in memory has no file to reload from, so it travels when pickled
+        self._inline = isinstance(model, Model)
+        self._model_path = None if self._inline else model
         self._model: Model | None = model if isinstance(model, Model) else None
         self.config = config if config is not None else Config(**options)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model_path": self._model_path, "config": self.config,
-                "model": self._model if self._model_path is None and self._model is not None
-                and self._model.meta.get("unsaved") else None}
+                "model": self._model if self._inline else None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._model_path = state["model_path"]
         self.config = state["config"]
         self._model = state.get("model")
+        self._inline = self._model is not None
 
     @property
     def model(self) -> Model:
@@ -93,14 +95,14 @@ class Excisor:
         return self._model
 
     def unit_proba(self, text: str) -> tuple[list[Unit], list[UnitView], np.ndarray, np.ndarray]:
-        """Units of ``text`` with their views, content scores and spam probabilities."""
+        """Units of ``text`` with their views, dense features (``DENSE_NAMES``) and spam probabilities."""
         units = segment(text)
         if not units:
-            return units, [], np.zeros(0), np.zeros(0)
+            return units, [], np.zeros((0, len(DENSE_NAMES))), np.zeros(0)
         views = view_units(text, units)
         content, peak = content_scores(self.model, views)
         X = dense_features(units, views, content, len(text), peak)
-        return units, views, content, self.model.context_proba(X)
+        return units, views, X, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:
         """Find the injected spans of ``text``; offsets index ``text`` itself."""
@@ -110,45 +112,43 @@ class Excisor:
         screen = model.meta.get("screen")
         if screen is not None and self.config.screen and screen_score(model, text) < screen:
             return Result(model=model.name, length=len(text))
-        units, views, content, proba = self.unit_proba(text)
+        units, views, X, proba = self.unit_proba(text)
         if not units:
             return Result(model=model.name, length=len(text))
         has_words = np.array([bool(v.words) or bool(v.url) for v in views])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
-        spans = [self._span(text, units, views, content, proba, a, b) for a, b in runs]
+        spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
         return Result(tuple(spans), doc_score, model.name, len(text))
-
-    def _span(self, text: str, units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray,
-              proba: np.ndarray, a: int, b: int) -> Span:
-        start, end = units[a].start, units[b - 1].end
-        lengths = np.array([u.end - u.start for u in units[a:b]], dtype=np.float64)
-        score = float((proba[a:b] * lengths).sum() / lengths.sum())
-        family, hits = family_of(fold(text[start:end]))
-        reasons = [f"lexicon:{h}" for h in hits[:3]]
-        if content[a:b].max() > 1.0:
-            reasons.append("spam-language")
-        kinds = {u.kind for u in units[a:b]}
-        if URL in kinds or LINK in kinds or REFLINK in kinds:
-            same_line_text = any(
-                u.kind == TEXT and u.line == w.line for w in units[a:b] if w.kind != TEXT
-                for u in units[max(0, a - 1) : b + 1]
-            )
-            reasons.append("inline-url" if same_line_text else "link")
-        if REFDEF in kinds:
-            reasons.append("link-reference-block")
-        if b - a >= 3 and sum(1 for u in units[a:b] if u.kind != TEXT) >= 3:
-            reasons.append("link-run")
-        if self._off_topic(views, a, b):
-            reasons.append("off-topic")
-        return Span(start, end, family, round(score, 4), tuple(reasons))
-
-    @staticmethod
-    def _off_topic(views: Sequence[UnitView], a: int, b: int) -> bool:
-        inside = {w for v in views[a:b] for w in v.words if len(w) > 3}
-        outside = {w for v in (*views[:a], *views[b:]) for w in v.words if len(w) > 3}
-        return bool(inside) and len(inside & outside) / len(inside) < 0.25
 
     def clean(self, text: str) -> str:
         """``text`` with the injected spans cut out."""
         return self.scan(text).apply(text)
+
+
+_COL = {name: i for i, name in enumerate(DENSE_NAMES)}
+
+
+def _span(text: str, units: Sequence[Unit], X: np.ndarray, proba: np.ndarray, a: int, b: int) -> Span:
+    """The span of units ``[a, b)``: its score, family and the evidence behind it, read off ``X``."""
+    start, end = units[a].start, units[b - 1].end
+    lengths = np.array([u.end - u.start for u in units[a:b]], dtype=np.float64)
+    score = float((proba[a:b] * lengths).sum() / lengths.sum())
+    family, hits = family_of(fold(text[start:end]))
+    rows = X[a:b]
+    reasons = [f"lexicon:{h}" for h in hits[:3]]
+    if rows[:, _COL["content"]].max() > 1.0 or rows[:, _COL["content_peak"]].max() > 3.0:
+        reasons.append("spam-language")
+    links = rows[:, _COL["kind_text"]] == 0
+    if (rows[:, _COL["link_inline"]] > 0).any():
+        reasons.append("inline-url")
+    elif (links & (rows[:, _COL["kind_refdef"]] == 0)).any():
+        reasons.append("link")
+    if (rows[:, _COL["kind_refdef"]] > 0).any():
+        reasons.append("link-reference-block")
+    if links.sum() >= 3:
+        reasons.append("link-run")
+    words = np.expm1(rows[:, _COL["log_words"]])
+    if words.sum() > 0 and float((rows[:, _COL["cohesion"]] * words).sum() / words.sum()) < 0.25:
+        reasons.append("off-topic")
+    return Span(start, end, family, round(score, 4), tuple(reasons))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .normalize import deobfuscate, fold
-from .segment import IMAGE, LINK, REFDEF, REFLINK, TEXT, URL, Unit
+from .segment import REFDEF, REFLINK, TEXT, Unit
 
 __all__ = ["DENSE_NAMES", "UnitView", "content_features", "dense_features", "view_units"]
 
@@ -47,12 +47,15 @@ STOPWORDS = frozenset(
 class UnitView:
     """A unit's folded text split into its prose words and, for links, its URL."""
 
-    __slots__ = ("kind", "ref", "url", "words")
+    __slots__ = ("host", "kind", "path_words", "query", "ref", "url", "words")
 
     def __init__(self, raw: str, kind: int) -> None:
         self.kind = kind
         self.url = ""
         self.ref = ""
+        self.host = ""
+        self.path_words: list[str] = []
+        self.query = ""
         text = raw
         if kind == REFLINK or kind == REFDEF:
             m = _REF_LABEL.search(raw) if kind == REFLINK else _REF_LABEL.match(raw)
@@ -65,6 +68,8 @@ class UnitView:
             if m:
                 self.url = m.group(1) if m.re is _HREF else m.group(0)
                 text = raw.replace(self.url, " ")
+                # parsed once here: the content features and the structure features both need it
+                self.host, self.path_words, self.query = _url_parts(self.url)
             text = _TAGS.sub(" ", text) if "<" in text else text
         folded = fold(text)
         words = _TOKEN.findall(folded)
@@ -103,7 +108,7 @@ def content_features(view: UnitView) -> list[str]:
     if len(words) > 1:
         feats += ["b:" + a + " " + b for a, b in zip(words, words[1:])]
     if view.url:
-        host, path_words, query = _url_parts(view.url)
+        host, path_words, query = view.host, view.path_words, view.query
         tld = host.rsplit(".", 1)[-1] if "." in host else ""
         feats.append("t:" + tld)
         feats += ["p:" + w for w in path_words]
@@ -239,20 +244,16 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     text_on_line[:-1] |= (lines[1:] == lines[:-1]) & (kinds[1:] == TEXT)
     text_on_line[1:] |= (lines[1:] == lines[:-1]) & (kinds[:-1] == TEXT)
     X[:, 17] = is_link & text_on_line
-    domains: list[str] = []
-    for i, v in enumerate(views):
-        if v.url:
-            host, path_words, query = _url_parts(v.url)
-            domains.append(host)
-            X[i, 18] = min(len(path_words), 8) / 8.0
-            X[i, 19] = "attachment_id" in query or query in ("p", "page_id")
-    if domains:
-        counts = Counter(domains)
+    linked = [i for i, v in enumerate(views) if v.url]
+    if linked:
+        counts = Counter(views[i].host for i in linked)
         top = counts.most_common(1)[0][0]
         X[:, 21] = math.log1p(len(counts))
-        for i, v in enumerate(views):
-            if v.url:
-                X[i, 20] = _url_parts(v.url)[0] != top
+        for i in linked:
+            v = views[i]
+            X[i, 18] = min(len(v.path_words), 8) / 8.0
+            X[i, 19] = "attachment_id" in v.query or v.query in ("p", "page_id")
+            X[i, 20] = v.host != top
     lengths = np.array([u.end - u.start for u in units], dtype=np.float64)
     X[:, 22] = np.log1p(lengths)
     for i, v in enumerate(views):
@@ -297,6 +298,3 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
             X[j, 32] = c[d]
             X[j, 33] = X[d, 27]
     return X
-
-
-_LINK_KINDS = frozenset((LINK, REFLINK, REFDEF, URL, IMAGE))

@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -338,53 +338,46 @@ def _read_chunks(fh: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompress a gzip stream of one or more members; raise on damage or truncation."""
-    decompressor = zlib.decompressobj(_GZIP_WBITS)
+def _decompress_frames(chunks: Iterable[bytes], new: Callable[[], Any], error: type[Exception],
+                       name: str) -> Iterator[bytes]:
+    """Decompress a stream of one or more gzip members or zstd frames; raise on damage or truncation.
+
+    ``new`` makes a fresh decompressor object (``decompress``, ``eof``, ``unused_data``);
+    a stream that stops inside a member/frame is truncated. Zero padding after the last
+    one, as some writers leave, is accepted.
+    """
+    decompressor = new()
     started = False
     for chunk in chunks:
         data = chunk
         while data:
             if not started and not data.strip(b"\0"):
-                break  # zero padding after the last member, as some writers leave
+                break
             started = True
             try:
                 out = decompressor.decompress(data)
-            except zlib.error as exc:
-                raise _CorruptInput(f"corrupt gzip data ({exc})") from None
+            except error as exc:
+                raise _CorruptInput(f"corrupt {name} data ({exc})") from None
             if out:
                 yield out
             data = b""
-            if decompressor.eof:  # a member ended: what follows may be another one
+            if decompressor.eof:  # one ended: what follows may be another
                 data = decompressor.unused_data
-                decompressor = zlib.decompressobj(_GZIP_WBITS)
+                decompressor = new()
                 started = False
     if started:
-        raise _CorruptInput("gzip stream is truncated")
+        raise _CorruptInput(f"{name} stream is truncated")
+
+
+def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Decompress a gzip stream of one or more members."""
+    return _decompress_frames(chunks, lambda: zlib.decompressobj(_GZIP_WBITS), zlib.error, "gzip")
 
 
 def _unzstd(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompress a zstd stream of one or more frames; raise on damage or truncation."""
+    """Decompress a zstd stream of one or more frames."""
     dctx = zstandard.ZstdDecompressor()
-    decompressor = dctx.decompressobj()
-    started = False
-    for chunk in chunks:
-        data = chunk
-        while data:
-            started = True
-            try:
-                out = decompressor.decompress(data)
-            except zstandard.ZstdError as exc:
-                raise _CorruptInput(f"corrupt zstd data ({exc})") from None
-            if out:
-                yield out
-            data = b""
-            if decompressor.eof:
-                data = decompressor.unused_data
-                decompressor = dctx.decompressobj()
-                started = False
-    if started:
-        raise _CorruptInput("zstd stream is truncated")
+    return _decompress_frames(chunks, dctx.decompressobj, zstandard.ZstdError, "zstd")
 
 
 def _split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -27,7 +27,7 @@ _PUNCT_FOLD = {
     0x201C: '"', 0x201D: '"', 0x201E: '"', 0x201F: '"', 0x2033: '"',
     0x2013: "-", 0x2014: "-", 0x2212: "-", 0x00A0: " ",
 }
-_TRANSLATE = {**_INVISIBLE, **{k: v for k, v in _PUNCT_FOLD.items()}}
+_TRANSLATE = {**_INVISIBLE, **_PUNCT_FOLD}
 
 # Letters of other scripts that render like Latin ones (after lower-casing).
 # Applied only to words that also contain Latin letters, so that genuine

@@ -13,7 +13,6 @@ import email
 import gzip
 import hashlib
 import html
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -225,8 +224,3 @@ def _comment_threads(data: Path) -> list[Piece]:
         text = "\n\n".join(c for _, c in group)
         out.append(Piece(key, text, "comments", "", split_of(key)))
     return out
-
-
-def load_text_file(path: Path) -> str:
-    """Read a UTF-8 text file (helper for scripts)."""
-    return io.open(path, encoding="utf-8").read()

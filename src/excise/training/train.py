@@ -188,7 +188,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
         mean=mean,
         scale=scale,
         meta={"version": "0.1", "units": int(len(fz.y)), "docs": len(docs), "seed": seed,
-              "features": len(content), "unsaved": True},
+              "features": len(content)},
     )
 
 
@@ -228,7 +228,6 @@ def main(args: argparse.Namespace | None = None) -> int:
     n_docs = 600 if getattr(args, "tiny", False) else getattr(args, "docs", None) or DEFAULT_DOCS
     exclude = getattr(args, "exclude_family", None) or []
     model = train(data, seed=args.seed, n_docs=n_docs, exclude=exclude)
-    model.meta.pop("unsaved", None)
     model.save(out)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(model.content)} content features)")
     return 0
