@@ -18,7 +18,7 @@ class Config:
     evidence the decoder needs to open or close a span inside a document, in nats;
     it is what keeps a single weak hit in a legitimate document from being cut.
     ``screen`` skips the unit-level pipeline for documents whose cheap whole-document
-    pre-screen finds nothing spam-like (see ``excise.engine.screen_score``).
+    pre-screen finds nothing spam-like (see ``excise.screen``).
     """
 
     threshold: float = 0.7

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
-from itertools import repeat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,52 +11,13 @@ import numpy as np
 from .config import Config
 from .decode import viterbi_runs
 from .families import family_of
-from .features import DENSE_NAMES, UnitView, content_features, dense_features, view_units
+from .features import DENSE_NAMES, DocWords, UnitView, dense_features, view_units
 from .model import Model
 from .normalize import fold
 from .segment import Unit, segment
 from .types import Result, Span
 
-__all__ = ["Excisor", "content_scores", "screen_score"]
-
-_TOKEN = re.compile(r"\w+(?:'\w+)?")
-_SCREEN_WINDOW = 8
-
-
-def screen_score(model: Model, text: str) -> float:
-    """Cheap whole-document pre-screen: the most spam-like window of words.
-
-    Sums the content model's word weights (floored at -0.5, so legitimate words
-    around an injection cannot hide it) over every window of eight consecutive
-    words and returns the maximum. Documents below the model's screen threshold
-    (calibrated in training so that 99.5 % of injected documents pass) skip the
-    unit-level pipeline: that is what makes clean documents cheap.
-    """
-    tokens = _TOKEN.findall(fold(text))
-    if not tokens:
-        return -1e9
-    get = model.words.get
-    w = np.fromiter(map(get, tokens, repeat(-0.5)), dtype=np.float64, count=len(tokens))
-    np.maximum(w, -0.5, out=w)
-    if len(w) <= _SCREEN_WINDOW:
-        return float(w.sum())
-    c = np.concatenate(([0.0], np.cumsum(w)))
-    return float((c[_SCREEN_WINDOW:] - c[:-_SCREEN_WINDOW]).max())
-
-
-def content_scores(model: Model, views: Sequence[UnitView]) -> tuple[np.ndarray, np.ndarray]:
-    """Content log-odds of each unit (the linear content model) and its largest single feature weight."""
-    get = model.content.get
-    bias = model.bias
-    out = np.full(len(views), bias)
-    peak = np.zeros(len(views))
-    for i, v in enumerate(views):
-        feats = content_features(v)
-        if feats:
-            ws = list(map(get, feats, repeat(0.0, len(feats))))
-            out[i] = bias + sum(ws) / math.sqrt(len(ws))
-            peak[i] = max(ws)
-    return out, peak
+__all__ = ["Excisor"]
 
 
 class Excisor:
@@ -100,8 +58,9 @@ class Excisor:
         if not units:
             return units, [], np.zeros((0, len(DENSE_NAMES))), np.zeros(0)
         views = view_units(text, units)
-        content, peak = content_scores(self.model, views)
-        X = dense_features(units, views, content, len(text), peak)
+        words = DocWords(views)
+        content, peak = self.model.ngrams.score(views, self.model.bias, words)
+        X = dense_features(units, views, content, len(text), peak, words)
         return units, views, X, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:
@@ -109,8 +68,7 @@ class Excisor:
         model = self.model
         if not text or text.isspace():
             return Result(model=model.name, length=len(text))
-        screen = model.meta.get("screen")
-        if screen is not None and self.config.screen and screen_score(model, text) < screen:
+        if self.config.screen and not model.screen.passes(text):
             return Result(model=model.name, length=len(text))
         units, views, X, proba = self.unit_proba(text)
         if not units:

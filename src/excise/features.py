@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from .normalize import deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
-__all__ = ["DENSE_NAMES", "UnitView", "content_features", "dense_features", "view_units"]
+__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
@@ -85,6 +86,20 @@ def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
     return [UnitView(text[u.start : u.end], u.kind) for u in units]
 
 
+class DocWords:
+    """Every unit's words of one document, flattened, with per-unit bounds: what vectorised evidence reads."""
+
+    __slots__ = ("ends", "flat", "lens", "starts", "unit")
+
+    def __init__(self, views: Sequence[UnitView]) -> None:
+        n = len(views)
+        self.lens = np.fromiter(map(len, (v.words for v in views)), dtype=np.int64, count=n)
+        self.flat: list[str] = list(chain.from_iterable(v.words for v in views))
+        self.ends = np.cumsum(self.lens)
+        self.starts = self.ends - self.lens
+        self.unit = np.repeat(np.arange(n), self.lens)
+
+
 def _url_parts(url: str) -> tuple[str, list[str], str]:
     """(registered-ish domain, path words, query keys) of a URL."""
     if not url.lower().startswith(("http://", "https://", "ftp://")):
@@ -108,14 +123,22 @@ def content_features(view: UnitView) -> list[str]:
     if len(words) > 1:
         feats += ["b:" + a + " " + b for a, b in zip(words, words[1:])]
     if view.url:
-        host, path_words, query = view.host, view.path_words, view.query
-        tld = host.rsplit(".", 1)[-1] if "." in host else ""
-        feats.append("t:" + tld)
-        feats += ["p:" + w for w in path_words]
-        if len(path_words) > 1:
-            feats += ["q:" + a + " " + b for a, b in zip(path_words, path_words[1:])]
-        if query:
-            feats.append("k:" + query)
+        feats += url_features(view)
+    return feats
+
+
+def url_features(view: UnitView) -> list[str]:
+    """The content features of a link's URL: top-level domain, path words and pairs, query keys."""
+    if not view.url:
+        return []
+    host, path_words, query = view.host, view.path_words, view.query
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    feats = ["t:" + tld]
+    feats += ["p:" + w for w in path_words]
+    if len(path_words) > 1:
+        feats += ["q:" + a + " " + b for a, b in zip(path_words, path_words[1:])]
+    if query:
+        feats.append("k:" + query)
     return feats
 
 
@@ -157,39 +180,39 @@ DENSE_NAMES = (
 )
 
 
-def _cohesion(views: Sequence[UnitView], window: int) -> tuple[np.ndarray, np.ndarray]:
+def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Share of each unit's content words found elsewhere in the document, far from it.
 
     Injected text shares few words with the page around it; legitimate text keeps
     talking about the same things. Units within ``window`` of a unit do not count
     as "elsewhere", so that a run of injected sentences cannot vouch for itself.
+    Content words are words of four letters or more that are not stopwords.
     Returns (far share, near share); a unit without content words gets 0.5 for both.
     """
-    n = len(views)
-    ids: dict[str, int] = {}
-    unit_idx: list[int] = []
-    word_idx: list[int] = []
-    for i, v in enumerate(views):
-        ws = {w for w in v.words if len(w) > 3 and w not in STOPWORDS}
-        if ws:
-            word_idx.extend(ids.setdefault(w, len(ids)) for w in ws)
-            unit_idx.extend([i] * len(ws))
     coh = np.full(n, 0.5)
     near = np.full(n, 0.5)
-    if not word_idx:
+    flat = words.flat
+    total = len(flat)
+    if not total:
         return coh, near
-    u = np.array(unit_idx)
-    w = np.array(word_idx)
-    total = np.bincount(w)
+    keep = np.fromiter(map(len, flat), dtype=np.int64, count=total) > 3
+    keep &= ~np.fromiter(map(STOPWORDS.__contains__, flat), dtype=bool, count=total)
+    if not keep.any():
+        return coh, near
+    hashes = np.fromiter(map(hash, flat), dtype=np.int64, count=total)[keep]
+    _, word = np.unique(hashes, return_inverse=True)
+    # each (unit, word) pair once
+    pairs = np.unique(word.ravel() * n + words.unit[keep])
+    w, u = pairs // n, pairs % n
+    occurrences = np.bincount(w)
     # count, for every (unit, word), the units within the window that also hold the word:
-    # sort by (word, unit) and binary-search the window bounds inside each word's band
+    # sorted by (word, unit), the window bounds are a binary search inside each word's band
     band = n + 2 * window + 2
     key = w * band + u
-    ks = np.sort(key)
-    local = np.searchsorted(ks, key + window, "right") - np.searchsorted(ks, key - window, "left")
+    local = np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left")
     cnt = np.bincount(u, minlength=n)
     has = cnt > 0
-    far = np.bincount(u, weights=(total[w] - local) > 0, minlength=n)
+    far = np.bincount(u, weights=(occurrences[w] - local) > 0, minlength=n)
     close = np.bincount(u, weights=local > 1, minlength=n)
     coh[has] = far[has] / cnt[has]
     near[has] = close[has] / cnt[has]
@@ -197,7 +220,7 @@ def _cohesion(views: Sequence[UnitView], window: int) -> tuple[np.ndarray, np.nd
 
 
 def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int,
-                   peak: np.ndarray | None = None) -> np.ndarray:
+                   peak: np.ndarray | None = None, words: DocWords | None = None) -> np.ndarray:
     """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
 
     ``content`` holds the units' content log-odds and ``peak`` the largest single
@@ -214,7 +237,9 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     padded = np.concatenate([np.full(2, -10.0), c, np.full(2, -10.0)])
     near = np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]])
     X[:, 3] = near.max(axis=0)
-    n_words = np.array([len(v.words) for v in views], dtype=np.float64)
+    if words is None:
+        words = DocWords(views)
+    n_words = words.lens.astype(np.float64)
     weight = np.maximum(n_words, 1.0)
     doc_mean = float((c * weight).sum() / weight.sum())
     X[:, 5] = doc_mean
@@ -233,7 +258,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     np.maximum.at(para_max, paras, c)
     X[:, 27] = para_max[paras]
     X[:, 25] = para_links[paras] / para_cnt[paras]
-    coh, coh_near = _cohesion(views, 3)
+    coh, coh_near = _cohesion(words, n, 3)
     X[:, 8] = coh
     X[:, 9] = coh_near
     X[:, 10] = np.log1p(n_words)
@@ -256,10 +281,13 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
             X[i, 20] = v.host != top
     lengths = np.array([u.end - u.start for u in units], dtype=np.float64)
     X[:, 22] = np.log1p(lengths)
-    for i, v in enumerate(views):
-        if v.words:
-            X[i, 23] = v.words[0][:1].islower() if units[i].kind == TEXT else 0
-            X[i, 24] = sum(1 for w in v.words if w in STOPWORDS) / len(v.words)
+    filled = words.lens > 0
+    if filled.any():
+        flat = words.flat
+        stop = np.fromiter(map(STOPWORDS.__contains__, flat), dtype=np.float64, count=len(flat))
+        X[filled, 24] = np.bincount(words.unit, weights=stop, minlength=n)[filled] / words.lens[filled]
+        X[filled, 23] = [flat[s][:1].islower() for s in words.starts[filled].tolist()]
+        X[:, 23] *= kinds == TEXT
     X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
     # share of spam-looking entries in a run of consecutive reference definitions
     i = 0

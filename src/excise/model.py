@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
+from .ngrams import NgramTable
+from .screen import Screen
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
@@ -43,11 +45,23 @@ class Model:
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
-    words: dict[str, float] = field(default_factory=dict, repr=False)
+    _ngrams: NgramTable | None = field(default=None, repr=False)
+    _screen: Screen | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        # word weights alone, for the whole-document pre-screen
-        self.words = {k[2:]: v for k, v in self.content.items() if k.startswith("w:")}
+    @property
+    def ngrams(self) -> NgramTable:
+        """The content weights as arrays, for scoring (built on first use)."""
+        if self._ngrams is None:
+            self._ngrams = NgramTable(self.content)
+        return self._ngrams
+
+    @property
+    def screen(self) -> Screen:
+        """The whole-document pre-screen with the threshold calibrated in training."""
+        if self._screen is None:
+            words = {k[2:]: v for k, v in self.content.items() if k.startswith("w:")}
+            self._screen = Screen(words, self.meta.get("screen"))
+        return self._screen
 
     @property
     def name(self) -> str:

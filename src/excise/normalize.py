@@ -27,7 +27,10 @@ _PUNCT_FOLD = {
     0x201C: '"', 0x201D: '"', 0x201E: '"', 0x201F: '"', 0x2033: '"',
     0x2013: "-", 0x2014: "-", 0x2212: "-", 0x00A0: " ",
 }
-_TRANSLATE = {**_INVISIBLE, **_PUNCT_FOLD}
+_TRANSLATE = {chr(k): "" for k in _INVISIBLE} | {chr(k): v for k, v in _PUNCT_FOLD.items()}
+# one regular-expression pass finds the few characters to replace; str.translate with a
+# dict is ten times slower on non-ASCII text
+_TRANSLATED = re.compile("[" + "".join(_TRANSLATE) + "]")
 
 # Letters of other scripts that render like Latin ones (after lower-casing).
 # Applied only to words that also contain Latin letters, so that genuine
@@ -39,11 +42,16 @@ _CONFUSABLES = str.maketrans({
     "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
     "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ѵ": "v", "ı": "i", "ȷ": "j",
 })
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0250-\u02af]")
 _MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
 # "v.i.a.g.r.a", "c i a l i s": single letters glued by one separator
 _SPACED = re.compile(r"\b(?:[a-z][ .\-_*]){3,}[a-z]\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET_WORD = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[013457@$])[a-z0-9@$]{4,}\b")
+
+
+def _translated(match: re.Match[str]) -> str:
+    return _TRANSLATE[match.group(0)]
 
 
 def _fold_mixed(match: re.Match[str]) -> str:
@@ -69,11 +77,11 @@ def _fold_cached(text: str) -> str:
 
 def _fold(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+        text = _TRANSLATED.sub(_translated, unicodedata.normalize("NFKC", text))
     if "&" in text:
         text = html.unescape(text)
     text = text.lower()
-    if not text.isascii():
+    if not text.isascii() and _OTHER_SCRIPT.search(text):
         text = _MIXED.sub(_fold_mixed, text)
     return text
 

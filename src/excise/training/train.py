@@ -193,14 +193,27 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
 
 
 def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995) -> float:
-    """The pre-screen threshold that lets ``keep`` of the injected documents through."""
-    from ..engine import screen_score
+    """The pre-screen threshold that passes ``keep`` of the injected documents the full pipeline finds.
 
-    spam = np.array([screen_score(model, d.text) for d in docs if d.spans])
-    clean = np.array([screen_score(model, d.text) for d in docs if not d.spans])
-    threshold = float(np.quantile(spam, 1 - keep)) - 0.25 if len(spam) else 0.0
-    log.info("pre-screen threshold %.3f: passes %.1f%% of injected, %.1f%% of clean training docs", threshold,
-             100 * (spam >= threshold).mean() if len(spam) else 0, 100 * (clean >= threshold).mean() if len(clean) else 0)
+    Calibrating against the model's own catches (a span overlapping the gold
+    injection) rather than against every injected document keeps the screen a
+    faithful shortcut: it drops documents the pipeline would have left alone anyway.
+    """
+    from ..engine import Excisor
+
+    full = Excisor(model, screen=False)
+    screen = model.screen
+    caught, clean = [], []
+    for d in docs:
+        if not d.spans:
+            clean.append(screen.score(d.text))
+        elif any(s.start < b and a < s.end for s in full.scan(d.text).spans for a, b in d.spans):
+            caught.append(screen.score(d.text))
+    spam = np.array(caught)
+    threshold = float(np.quantile(spam[np.isfinite(spam)], 1 - keep)) - 0.25 if len(spam) else 0.0
+    clean_pass = float((np.array(clean) >= threshold).mean()) if clean else 0.0
+    log.info("pre-screen threshold %.3f: passes %.1f%% of the %d caught injected docs, %.1f%% of clean training docs",
+             threshold, 100 * (spam >= threshold).mean() if len(spam) else 0, len(spam), 100 * clean_pass)
     return threshold
 
 
@@ -208,7 +221,9 @@ def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Ite
     """Build the training documents from ``data`` and fit a model."""
     docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude)
     model = fit(docs, seed=seed)
-    model.meta["screen"] = calibrate_screen(model, docs)
+    threshold = calibrate_screen(model, docs)
+    model.meta["screen"] = threshold
+    model.screen.threshold = threshold
     model.meta.update({"excluded_families": sorted(set(exclude)), "n_docs": n_docs})
     return model
 
