@@ -45,7 +45,7 @@ TOY = {
 def test_table_matches_the_string_features_on_a_toy_model(text: str) -> None:
     units = segment(text)
     views = view_units(text, units)
-    got = NgramTable(TOY).score(views, -0.5)
+    got = NgramTable.from_features(TOY).score(views, -0.5)
     want = reference_scores(TOY, views, -0.5)
     np.testing.assert_allclose(got[0], want[0], atol=1e-12)
     np.testing.assert_allclose(got[1], want[1], atol=1e-12)

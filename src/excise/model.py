@@ -1,7 +1,8 @@
 """The model file: content weights, the context network and metadata.
 
 The model ships as data, never as code: one ``.npz`` read with
-``allow_pickle=False``, holding the content vocabulary (UTF-8 bytes), its weights,
+``allow_pickle=False``, holding the content model as the arrays it is scored
+with (vocabulary as UTF-8 bytes, word and bigram weights, URL-part features),
 the small context network, and a JSON header with the format version and a
 SHA-256 checksum of the arrays.
 """
@@ -19,12 +20,13 @@ import numpy as np
 
 from .errors import ModelError
 from .ngrams import NgramTable
-from .screen import Screen
+from .screen import MIN_WEIGHT, Screen
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
-FORMAT_VERSION = 1
-_ARRAYS = ("vocab", "weights", "w1", "b1", "w2", "b2", "mean", "scale")
+FORMAT_VERSION = 2
+_ARRAYS = ("words", "unigram", "bigram_keys", "bigram_weights", "other_keys", "other_weights",
+           "w1", "b1", "w2", "b2", "mean", "scale")
 
 
 def default_model_path() -> Path:
@@ -34,9 +36,9 @@ def default_model_path() -> Path:
 
 @dataclass(slots=True)
 class Model:
-    """A loaded model: content weights as a dict, the context network as arrays."""
+    """A loaded model: the content n-gram table, the context network as arrays, metadata."""
 
-    content: dict[str, float]
+    ngrams: NgramTable
     bias: float
     w1: np.ndarray
     b1: np.ndarray
@@ -45,22 +47,18 @@ class Model:
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
-    _ngrams: NgramTable | None = field(default=None, repr=False)
     _screen: Screen | None = field(default=None, repr=False)
 
     @property
-    def ngrams(self) -> NgramTable:
-        """The content weights as arrays, for scoring (built on first use)."""
-        if self._ngrams is None:
-            self._ngrams = NgramTable(self.content)
-        return self._ngrams
+    def content(self) -> dict[str, float]:
+        """The content model as feature string → weight (for inspection; built on each call)."""
+        return self.ngrams.features()
 
     @property
     def screen(self) -> Screen:
         """The whole-document pre-screen with the threshold calibrated in training."""
         if self._screen is None:
-            words = {k[2:]: v for k, v in self.content.items() if k.startswith("w:")}
-            self._screen = Screen(words, self.meta.get("screen"))
+            self._screen = Screen(self.ngrams.word_weights(MIN_WEIGHT), self.meta.get("screen"))
         return self._screen
 
     @property
@@ -77,10 +75,14 @@ class Model:
 
     def save(self, path: str | Path, **meta: Any) -> None:
         """Write the model; the file is written whole or not at all."""
-        words = list(self.content)
+        table = self.ngrams
         arrays = {
-            "vocab": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
-            "weights": np.array([self.content[w] for w in words], dtype=np.float32),
+            "words": _joined(table.words),
+            "unigram": table.unigram.astype(np.float32),
+            "bigram_keys": table.bigram_keys.astype(np.int64),
+            "bigram_weights": table.bigram_weights.astype(np.float32),
+            "other_keys": _joined(list(table.other)),
+            "other_weights": np.array(list(table.other.values()), dtype=np.float32),
             "w1": self.w1.astype(np.float32),
             "b1": self.b1.astype(np.float32),
             "w2": self.w2.astype(np.float32),
@@ -118,12 +120,18 @@ class Model:
         if arrays["mean"].shape != (len(DENSE_NAMES),):
             raise ModelError(f"model {path} was trained on {arrays['mean'].shape[0]} context features, this excise "
                              f"computes {len(DENSE_NAMES)}: retrain it with 'excise train'")
-        words = arrays["vocab"].tobytes().decode("utf-8").split("\n")
-        weights = arrays["weights"].astype(np.float64).tolist()
-        if len(words) != len(weights):
-            raise ModelError(f"model {path} is corrupt: {len(words)} features but {len(weights)} weights")
+        words = _split(arrays["words"])
+        other_keys = _split(arrays["other_keys"])
+        try:
+            ngrams = NgramTable(words, arrays["unigram"], arrays["bigram_keys"], arrays["bigram_weights"],
+                                dict(zip(other_keys, arrays["other_weights"].astype(np.float64).tolist())))
+        except ValueError as e:
+            raise ModelError(f"model {path} is corrupt: {e}") from e
+        if len(other_keys) != len(arrays["other_weights"]):
+            raise ModelError(f"model {path} is corrupt: {len(other_keys)} URL features but "
+                             f"{len(arrays['other_weights'])} weights")
         return cls(
-            content=dict(zip(words, weights)),
+            ngrams=ngrams,
             bias=float(header["bias"]),
             w1=arrays["w1"].astype(np.float64),
             b1=arrays["b1"].astype(np.float64),
@@ -133,6 +141,16 @@ class Model:
             scale=arrays["scale"].astype(np.float64),
             meta=header,
         )
+
+
+def _joined(strings: list[str]) -> np.ndarray:
+    """Strings (without newlines) as one UTF-8 byte array."""
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(blob: np.ndarray) -> list[str]:
+    text = blob.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:

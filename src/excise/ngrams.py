@@ -24,38 +24,69 @@ _SHIFT = 32
 
 
 class NgramTable:
-    """Word, bigram and URL-part weights of a content model (unknown features weigh 0)."""
+    """Word, bigram and URL-part weights of a content model (unknown features weigh 0).
 
-    __slots__ = ("bigram_keys", "bigram_weights", "other", "unigram", "vocab")
+    ``words`` lists the vocabulary (id ``i + 1`` is ``words[i]``; id 0 is any
+    unknown word), ``unigram[id]`` its weight, ``bigram_keys`` the sorted
+    ``id1 << 32 | id2`` keys with ``bigram_weights``, and ``other`` the URL-part
+    features by their strings.
+    """
 
-    def __init__(self, content: dict[str, float]) -> None:
+    __slots__ = ("bigram_keys", "bigram_weights", "other", "unigram", "vocab", "words")
+
+    def __init__(self, words: list[str], unigram: np.ndarray, bigram_keys: np.ndarray,
+                 bigram_weights: np.ndarray, other: dict[str, float]) -> None:
+        self.words = words
+        self.vocab = {w: i for i, w in enumerate(words, 1)}
+        self.unigram = np.asarray(unigram, dtype=np.float64)
+        self.bigram_keys = np.asarray(bigram_keys, dtype=np.int64)
+        self.bigram_weights = np.asarray(bigram_weights, dtype=np.float64)
+        self.other = other
+        if len(self.unigram) != len(words) + 1 or len(self.bigram_keys) != len(self.bigram_weights):
+            raise ValueError("inconsistent n-gram table: array lengths do not match the vocabulary")
+
+    @classmethod
+    def from_features(cls, content: dict[str, float]) -> NgramTable:
+        """The table of a content model given as feature string → weight (what training fits)."""
         vocab: dict[str, int] = {}
+        weights: dict[str, float] = {}
         bigrams: list[tuple[str, str, float]] = []
-        self.other: dict[str, float] = {}
-        unigram = [0.0]  # id 0: a word the model never saw
+        other: dict[str, float] = {}
         for key, weight in content.items():
             prefix, rest = key[:2], key[2:]
             if prefix == "w:":
-                if rest not in vocab:
-                    vocab[rest] = len(unigram)
-                    unigram.append(0.0)
-                unigram[vocab[rest]] = weight
+                weights[rest] = weight
+                vocab.setdefault(rest, len(vocab) + 1)
             elif prefix == "b:":
                 first, _, second = rest.partition(" ")
                 bigrams.append((first, second, weight))
             else:
-                self.other[key] = weight
+                other[key] = weight
         for first, second, _ in bigrams:
-            for word in (first, second):
-                if word not in vocab:
-                    vocab[word] = len(unigram)
-                    unigram.append(0.0)
-        self.vocab = vocab
-        self.unigram = np.array(unigram, dtype=np.float64)
+            vocab.setdefault(first, len(vocab) + 1)
+            vocab.setdefault(second, len(vocab) + 1)
+        words = list(vocab)
+        unigram = np.array([0.0] + [weights.get(w, 0.0) for w in words])
         keys = np.array([(vocab[a] << _SHIFT) | vocab[b] for a, b, _ in bigrams], dtype=np.int64)
         order = np.argsort(keys, kind="stable")
-        self.bigram_keys = keys[order]
-        self.bigram_weights = np.array([w for _, _, w in bigrams], dtype=np.float64)[order]
+        return cls(words, unigram, keys[order], np.array([w for _, _, w in bigrams])[order], other)
+
+    def features(self) -> dict[str, float]:
+        """The table back as feature string → weight (for inspection; slow)."""
+        out = {"w:" + w: float(v) for w, v in zip(self.words, self.unigram[1:].tolist()) if v != 0.0}
+        for key, weight in zip(self.bigram_keys.tolist(), self.bigram_weights.tolist()):
+            out["b:" + self.words[(key >> _SHIFT) - 1] + " " + self.words[(key & 0xFFFFFFFF) - 1]] = weight
+        out.update(self.other)
+        return out
+
+    def word_weights(self, above: float) -> dict[str, float]:
+        """Words whose own weight exceeds ``above``, with that weight."""
+        ids = np.nonzero(self.unigram > above)[0]
+        return {self.words[i - 1]: float(self.unigram[i]) for i in ids.tolist()}
+
+    def __len__(self) -> int:
+        """Number of features with a weight."""
+        return int(np.count_nonzero(self.unigram)) + len(self.bigram_keys) + len(self.other)
 
     def score(self, views: Sequence[UnitView], bias: float, words: DocWords | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +134,4 @@ class NgramTable:
         has = counts > 0
         out[has] = bias + sums[has] / np.sqrt(counts[has])
         return out, peak
-
-    def __len__(self) -> int:
-        return len(self.unigram) - 1 + len(self.bigram_keys) + len(self.other)
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..features import content_features, dense_features, view_units
 from ..model import Model, default_model_path
+from ..ngrams import NgramTable
 from ..segment import segment
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
@@ -179,7 +180,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     words = sorted(vocab, key=vocab.get)
     content = {w: float(coef[vocab[w]]) for w in words if abs(coef[vocab[w]]) > 1e-3}
     return Model(
-        content=content,
+        ngrams=NgramTable.from_features(content),
         bias=float(final.intercept_[0]),
         w1=mlp.coefs_[0],
         b1=mlp.intercepts_[0],
@@ -244,7 +245,7 @@ def main(args: argparse.Namespace | None = None) -> int:
     exclude = getattr(args, "exclude_family", None) or []
     model = train(data, seed=args.seed, n_docs=n_docs, exclude=exclude)
     model.save(out)
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(model.content)} content features)")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(model.ngrams)} content features)")
     return 0
 
 
