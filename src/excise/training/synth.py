@@ -94,8 +94,11 @@ def keyword_anchors(path: str) -> list[tuple[str, str]]:
 class Injector:
     """Builds injected documents from host and spam pieces with one seeded RNG."""
 
-    def __init__(self, spam: Sequence[Piece], anchors: Sequence[tuple[str, str]], seed: int = 0) -> None:
+    def __init__(self, spam: Sequence[Piece], anchors: Sequence[tuple[str, str]], seed: int = 0,
+                 filler: Sequence[str] = ()) -> None:
         self.rng = random.Random(seed)
+        # ordinary texts that word salad is spun from (``make`` uses its hosts when none are given)
+        self.filler = list(filler)
         # a spam text's sentences without commercial intent ("ok thanks", "Check this out")
         # are not injected: labelling them spam would teach the model to cut ordinary prose
         self.sentences = {p.id: [s for s in _sentences(p.text) if _INTENT.search(s)] for p in spam}
@@ -173,7 +176,14 @@ class Injector:
     def salad(self, piece: Piece, first_ref: int) -> tuple[str, list[str]]:
         """A word-salad paragraph with reference links and autolinks, and its reference definitions."""
         rng = self.rng
-        words = _WORD.findall(" ".join(self.sentences[piece.id])) or ["the", "product"]
+        if self.filler and rng.random() < 0.5:
+            # real salad is mostly ordinary words spun from some unrelated text, only the anchors sell
+            source = rng.choice(self.filler)
+            at = rng.randrange(max(1, len(source) - 1500))
+            words = _WORD.findall(source[at : at + 1500])
+        else:
+            words = []
+        words = words or _WORD.findall(" ".join(self.sentences[piece.id])) or ["the", "product"]
         parts: list[str] = []
         refs: list[str] = []
         for _ in range(rng.randint(4, 12)):
@@ -275,10 +285,11 @@ class Injector:
                 insert(at, "", para, "\n\n")
             if refs:
                 block = "\n   ".join(refs)
-                first_def = re.search(r"^[ \t]*\[\d+\]:", text, re.M)
-                if first_def and rng.random() < 0.5:
-                    at = first_def.start() + len(first_def.group(0)) - len(first_def.group(0).lstrip())
-                    insert(at, "", block, "\n   ")
+                defs = free([m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+                             for m in re.finditer(r"^[ \t]*\[\d+\]:", text, re.M)])
+                if defs and rng.random() < 0.6:
+                    # among the page's own definitions, as a hacked post renumbers them
+                    insert(rng.choice(defs), "", block, "\n   ")
                 else:
                     base = len(text.rstrip())
                     text = text[:base]
@@ -302,6 +313,8 @@ class Injector:
              prefix: str = "syn") -> list[Doc]:
         """``n`` documents: ``clean_share`` of them clean hosts, the rest with 1-2 injections."""
         rng = self.rng
+        if not self.filler:
+            self.filler = [h.text for h in hosts]
         docs: list[Doc] = []
         for i in range(n):
             host = rng.choice(hosts)
