@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excise.segment import KIND_NAMES, Unit, segment
+from excise.segment import _BREAK, _LINK_TRIGGER, KIND_NAMES, Unit, segment
 
 
 def unit_texts(text: str) -> list[tuple[str, str]]:
@@ -164,6 +167,12 @@ def test_missing_sentence_break_splits_before_the_capitalised_word() -> None:
          ["He waited\u2026", "Then the doors finally opened for everyone."]),
         ("buy cheap pills online today The council approved the budget.",
          ["buy cheap pills online today", "The council approved the budget."]),
+        ("Opening hours \u2022 Monday to Friday from nine to five.",
+         ["Opening hours", "\u2022 Monday to Friday from nine to five."]),
+        ("Opening hours   Monday to Friday from nine to five.",
+         ["Opening hours", "Monday to Friday from nine to five."]),
+        ("She asked: \u201cAre we open?\u201d) Then the doors opened.",
+         ["She asked: \u201cAre we open?\u201d)", "Then the doors opened."]),
     ],
 )
 def test_sentences_split_at_breaks(text: str, expected: list[str]) -> None:
@@ -251,3 +260,62 @@ def test_segmentation_invariants_on_link_like_text(text: str) -> None:
 @given(fragment_text)
 def test_every_visible_character_is_in_a_unit(text: str) -> None:
     assert uncovered(text, segment(text)) == []
+
+
+# --------------------------------------------------------------------------- fast forms of the hot expressions
+
+# The rules as first written. segment.py rewrites them to start with a character class,
+# which the regex engine scans for in C; the rewritten forms must find the same matches.
+PLAIN_BREAK = re.compile(
+    r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+(?=\S)"
+    r"|(?<=[a-z0-9%])\s+(?=(?:It|The|This|That|These|Those|They|There|We|He|She|I|You"
+    r"|According|Instead|Overall|However|Also|Our|My|Your)\s)"
+    r"|\s+(?=[\u2022\u00b7]\s)|(?<=\S)\s{3,}(?=\S)"
+)
+PLAIN_LINK_TRIGGER = re.compile(r"[\[<]|https?:|www\.", re.IGNORECASE)
+
+_RULE_PIECES = [
+    ".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", "\u00bb", ")", "]", "[", "<", ":",
+    " ", "  ", "   ", "\t", "\n", "\r", "\u00a0", "\u3000", "\u2022", "\u00b7", " \u2022 ", " \u00b7 ",
+    "It", "The", "There", "Their", "I", "Your", "However", "a", "z", "Z", "9", "%", "x", ". ", "\u2026 ", ".\u201d ",
+    "http", "http:", "https:", "HTTP:", "hTtPs:", "http\u017f:", "www", "www.", "WWW.", "wWw.", "h", "w",
+]
+# mostly pieces of the rules, so that hypothesis hits every branch, and some other characters
+rule_text = st.lists(
+    st.sampled_from(_RULE_PIECES) | st.sampled_from(_RULE_PIECES) | st.sampled_from(_RULE_PIECES)
+    | st.characters(exclude_categories=("Cs",)),
+    max_size=40,
+).map("".join)
+
+RULE_EXAMPLES = [
+    "Visit http: now", "or HTTPS: here", "go to wWw. there", "a [b] <c>", "hours \u00b7 daily", "hours \u2022 daily",
+    "take 9 It works", "up 5% The rest", "a waited\u2026 Then", 'b said "now." Then', "c (now.)\u201d  Then",
+    "a   b", "a \u00a0 b", "one.\n\nTwo", "x\u3000\u3000 \u3000y",
+]
+
+
+@pytest.mark.parametrize("text", RULE_EXAMPLES)
+def test_fast_forms_agree_with_the_plain_rules_on_examples(text: str) -> None:
+    assert _spans(_BREAK.finditer(text)) == _spans(PLAIN_BREAK.finditer(text))
+    assert _spans(_LINK_TRIGGER.finditer(text)) == _spans(PLAIN_LINK_TRIGGER.finditer(text))
+
+
+def _spans(matches: Iterator[re.Match[str]]) -> list[tuple[int, int]]:
+    """Where each match starts and ends."""
+    return [m.span() for m in matches]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(rule_text, st.data())
+def test_fast_break_finds_what_the_plain_rule_finds(text: str, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(pos, len(text)))
+    assert _spans(_BREAK.finditer(text, pos, end)) == _spans(PLAIN_BREAK.finditer(text, pos, end))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(rule_text, st.data())
+def test_fast_link_trigger_finds_what_the_plain_rule_finds(text: str, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(pos, len(text)))
+    assert _spans(_LINK_TRIGGER.finditer(text, pos, end)) == _spans(PLAIN_LINK_TRIGGER.finditer(text, pos, end))

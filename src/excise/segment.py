@@ -41,63 +41,83 @@ _LINKS = re.compile(
     re.IGNORECASE,
 )
 _KIND_OF_GROUP = {"image": IMAGE, "link": LINK, "reflink": REFLINK, "url": URL}
-_LINK_TRIGGER = re.compile(r"[\[<]|https?:|www\.", re.IGNORECASE)
 _REFDEF = re.compile(r"[ \t]{0,8}\[[^\]\n]{1,80}\]:[ \t]*\S")
 _URL_TAIL = ".,;:!?"
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
 
+# The next two expressions are the hot path. Python's engine skips ahead in C only when
+# a pattern starts with a plain character class; one that starts with a lookbehind or
+# a case-insensitive letter is tried as a full match at every character, which made
+# _BREAK alone half the time of segment(). So each consumes first the character every
+# match starts with and checks the context with lookbehinds after it.
+# tests/test_segment.py keeps the plain form of each and checks that they agree.
+
+# A line can hold a link only if it has "[", "<", "http:", "https:" or "www."
+# (case-insensitive); lines without one skip _LINKS.
+_LINK_TRIGGER = re.compile(r"[\[<hHwW](?:(?<=[\[<])|(?i:(?<=h)ttps?:|(?<=w)ww\.))")
+
 # A sentence ends after terminal punctuation (and closing quotes/brackets) and
 # whitespace. A missing break, as injected text often has, is a lower-case word or
 # number followed by a capitalised function word that usually starts a sentence.
-_BREAK = re.compile(
-    r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+(?=\S)"
-    r"|(?<=[a-z0-9%])\s+(?=(?:It|The|This|That|These|Those|They|There|We|He|She|I|You"
-    r"|According|Instead|Overall|However|Also|Our|My|Your)\s)"
-    r"|\s+(?=[\u2022\u00b7]\s)|(?<=\S)\s{3,}(?=\S)"
+# A bullet or a run of three or more spaces breaks too. Every break starts with a
+# closer or whitespace; before the last three rules a guard looks ahead once for what
+# they all need (a capital, a bullet or two more spaces), so the commonest case, one
+# space between two words, fails in three cheap steps.
+_STARTERS = (
+    "It|The|This|That|These|Those|They|There|We|He|She|I|You"
+    "|According|Instead|Overall|However|Also|Our|My|Your"
 )
+_STARTER_INITIALS = "".join(sorted({word[0] for word in _STARTERS.split("|")}))
+_CLOSER = f"[{re.escape(_CLOSERS)}]"
+_BREAK = re.compile(
+    rf"[\s{re.escape(_CLOSERS)}]"
+    rf"(?:(?<=[.!?\u2026]{_CLOSER}){_CLOSER}*\s+(?=\S)"  # … now.” Then
+    r"|(?<=[.!?\u2026]\s)\s*(?=\S)"  # … now. Then
+    rf"|(?=\s*[{_STARTER_INITIALS}\u2022\u00b7]|\s\s)"
+    rf"(?:(?<=[a-z0-9%]\s)\s*(?=(?:{_STARTERS})\s)"  # cialis 40 mg It
+    r"|(?<=\s)\s*(?=[\u2022\u00b7]\s)"  # … • item
+    r"|(?<=\S\s)\s{2,}(?=\S)))"  # …   Then
+)
+
+
+def _split_sentences(text: str, pos: int, stop: int, para: int, line: int, out: list[Unit]) -> None:
+    """Append the sentence units of ``text[pos:stop]``, which starts and ends with non-space."""
+    if stop - pos < 24:
+        out.append(Unit(pos, stop, TEXT, para, line))
+        return
+    for m in _BREAK.finditer(text, pos, stop):
+        end, next_pos = m.span()
+        if text[end] in _CLOSERS:
+            # closing quotes and brackets after the full stop belong to the sentence they close
+            gap = text[end:next_pos]
+            end += len(gap) - len(gap.lstrip(_CLOSERS))
+        if end > pos:
+            out.append(Unit(pos, end, TEXT, para, line))
+        pos = next_pos
+    if stop > pos:
+        out.append(Unit(pos, stop, TEXT, para, line))
 
 
 def _sentences(text: str, start: int, end: int, para: int, line: int, out: list[Unit]) -> None:
     """Append the sentence units of ``text[start:end]`` (trimmed) to ``out``."""
     piece = text[start:end]
     stripped = piece.strip()
-    if not stripped:
-        return
-    lead = len(piece) - len(piece.lstrip())
-    pos = start + lead
-    stop = start + lead + len(stripped)
-    if len(stripped) < 24:
-        out.append(Unit(pos, stop, TEXT, para, line))
-        return
-    for m in _BREAK.finditer(text, pos, stop):
-        # closing quotes and brackets after the full stop belong to the sentence they close
-        gap = m.group(0)
-        end = m.start() + len(gap) - len(gap.lstrip(_CLOSERS))
-        if end > pos:
-            out.append(Unit(pos, end, TEXT, para, line))
-        pos = m.end()
-    if stop > pos:
-        out.append(Unit(pos, stop, TEXT, para, line))
+    if stripped:
+        pos = start + len(piece) - len(piece.lstrip())
+        _split_sentences(text, pos, pos + len(stripped), para, line, out)
 
 
-def _line_units(text: str, start: int, end: int, para: int, line: int, out: list[Unit]) -> None:
-    """Append the units of one non-blank line ``text[start:end]``."""
-    if _REFDEF.match(text, start, end):
-        lead = len(text[start:end]) - len(text[start:end].lstrip())
-        out.append(Unit(start + lead, start + len(text[start:end].rstrip()), REFDEF, para, line))
-        return
-    if not _LINK_TRIGGER.search(text, start, end):
-        _sentences(text, start, end, para, line, out)
-        return
+def _link_units(text: str, start: int, end: int, para: int, line: int, out: list[Unit]) -> None:
+    """Append the units of line ``text[start:end]``: its links and the sentences around them."""
     pos = start
     for m in _LINKS.finditer(text, start, end):
         kind = _KIND_OF_GROUP[m.lastgroup or "link"]
-        m_end = m.end()
+        m_start, m_end = m.span()
         if kind == URL:
-            while m_end > m.start() and text[m_end - 1] in _URL_TAIL:
+            while m_end > m_start and text[m_end - 1] in _URL_TAIL:
                 m_end -= 1
-        _sentences(text, pos, m.start(), para, line, out)
-        out.append(Unit(m.start(), m_end, kind, para, line))
+        _sentences(text, pos, m_start, para, line, out)
+        out.append(Unit(m_start, m_end, kind, para, line))
         pos = m_end
     _sentences(text, pos, end, para, line, out)
 
@@ -110,11 +130,20 @@ def segment(text: str) -> list[Unit]:
     blank = False
     for line_no, raw in enumerate(text.split("\n")):
         end = pos + len(raw)
-        if raw.strip():
+        stripped = raw.strip()
+        if stripped:
             if blank:
                 para += 1
                 blank = False
-            _line_units(text, pos, end, para, line_no, units)
+            # bounds of the trimmed line; most lines have nothing to trim
+            first = pos if len(stripped) == len(raw) else pos + len(raw) - len(raw.lstrip())
+            last = first + len(stripped)
+            if _REFDEF.match(text, pos, end):
+                units.append(Unit(first, last, REFDEF, para, line_no))
+            elif _LINK_TRIGGER.search(text, pos, end):
+                _link_units(text, pos, end, para, line_no, units)
+            else:
+                _split_sentences(text, first, last, para, line_no, units)
         elif units:
             blank = True
         pos = end + 1
