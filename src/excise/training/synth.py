@@ -4,8 +4,9 @@ Real spam texts are injected into real clean hosts in the styles hacked sites
 use: a spam paragraph, spam sentences spliced at the start of a host paragraph
 (the seed), sentences between host sentences, a paragraph dropped into the
 middle of a host sentence, a few-word anchor (plain or linked) inside a host
-sentence, a link block at the end, and a word-salad paragraph of reference links
-with its block of reference definitions (the hacked blog). Gold spans are the
+sentence, a link block at the end, a word-salad paragraph of reference links
+with its block of reference definitions (the hacked blog), and spun sentences:
+fluent prose with spam phrases and links worked into it (the seed). Gold spans are the
 inserted characters, so they are exact by construction.
 """
 
@@ -23,7 +24,7 @@ from .sources import Piece
 
 __all__ = ["STYLES", "Doc", "Injector", "keyword_anchors"]
 
-STYLES = ("para", "splice", "between", "midsentence", "anchor", "linkblock", "salad", "urlsent")
+STYLES = ("para", "splice", "between", "midsentence", "anchor", "linkblock", "salad", "urlsent", "spun")
 
 
 @dataclass(slots=True)
@@ -161,6 +162,15 @@ class Injector:
         lo = max(0, centre - rng.randint(0, n - 1))
         return " ".join(words[lo : lo + n])
 
+    def selling_anchor(self, piece: Piece) -> str:
+        """An anchor of the piece's family that itself sells (a family term or a sales word)."""
+        for _ in range(6):
+            phrase = self.anchor_of(self._same_family(piece))
+            if _INTENT.search(phrase):
+                return phrase
+        family = [a for a, f in self.anchors if f == piece.family]
+        return self.rng.choice(family) if family else phrase
+
     def linked(self, words: str) -> str:
         rng = self.rng
         url = self.url(words)
@@ -199,6 +209,34 @@ class Injector:
                 parts[-1] += rng.choice((".", ",", "!"))
         text = " ".join(parts)
         return text[0].upper() + text[1:] + ".", refs
+
+    def spun(self, piece: Piece, k: int) -> str:
+        """``k`` fluent sentences with spam phrases worked in, as article spinners write them.
+
+        The prose comes from the spam text itself (its sentences without a sales
+        pitch) or from an unrelated page; each sentence gets a spam phrase of the
+        piece's family, sometimes followed by its link. Whether such a sentence is
+        spam then depends on the phrase and on the page around it, not on the prose.
+        """
+        rng = self.rng
+        if self.filler and rng.random() < 0.5:
+            source = rng.choice(self.filler)
+            at = rng.randrange(max(1, len(source) - 2000))
+            prose = _sentences(source[at : at + 2000])[1:]
+        else:
+            prose = _sentences(piece.text)
+        if not prose:
+            return self.sentences_of(piece, k)
+        i = rng.randrange(max(1, len(prose) - k + 1))
+        out = []
+        for sentence in prose[i : i + k]:
+            words = sentence.split(" ")
+            phrase = self.selling_anchor(piece)
+            if rng.random() < 0.3:
+                phrase += " " + self.url(phrase)
+            words.insert(rng.randrange(1, len(words) + 1), phrase)
+            out.append(" ".join(words))
+        return " ".join(out)
 
     def pick(self) -> Piece:
         """A spam piece, families weighted by the square root of their size so that small ones are seen."""
@@ -294,6 +332,15 @@ class Injector:
                     base = len(text.rstrip())
                     text = text[:base]
                     insert(base, "\n\n   ", block, "\n")
+        elif style == "spun":
+            spam = self.spun(piece, rng.randint(1, 4))
+            where = rng.random()
+            if where < 0.5 or not breaks:
+                insert(rng.choice(paras), "", spam, " ")  # spliced at a paragraph start, as in the seed
+            elif where < 0.8:
+                insert(rng.choice(breaks), "", spam, " ")
+            else:
+                insert(rng.choice(paras), "", spam, "\n\n")
         else:  # "urlsent" and the fall-back for hosts without room for the chosen style
             style = "urlsent"
             sent = self.sentences_of(piece, 1)
