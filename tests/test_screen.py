@@ -33,3 +33,62 @@ def test_screen_lets_obfuscated_documents_through(hidden: str) -> None:
 def test_screen_sees_through_look_alike_letters() -> None:
     screen = Screen(WORDS, threshold=0.0)
     assert screen.passes(ARTICLE + " \u0441heap v\u0456agra p\u0456lls online " + ARTICLE)
+
+
+def test_screen_counts_unlisted_words_at_its_floor() -> None:
+    screen = Screen(WORDS, threshold=None, floor=-0.1)
+    assert screen.score(ARTICLE) == pytest.approx(-0.1 * WINDOW)
+    # words weighing no more than the floor are dropped: they count as the floor
+    assert "news" not in screen.weights
+
+
+def _docs(n: int) -> list:
+    from excise.training.synth import Doc
+
+    hosts = [ARTICLE.replace("Monday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday")]
+    spam = ["Buy cheap viagra pills online today.", "Best cialis pills, cheap and online.",
+            "Cheap viagra and cialis online, no prescription."]
+    docs = []
+    for k in range(n):
+        host = hosts[k % len(hosts)]
+        if k % 2:
+            docs.append(Doc(f"c{k}", host))
+            continue
+        cut = host.index(". ", 40) + 2
+        s = spam[k % len(spam)]
+        docs.append(Doc(f"s{k}", host[:cut] + s + " " + host[cut:], [(cut, cut + len(s))]))
+    return docs
+
+
+def test_fit_screen_weighs_spam_words_and_not_host_words() -> None:
+    import numpy as np
+
+    from excise.training.train import fit_screen
+
+    docs = _docs(60)
+    weights = fit_screen(docs, np.array([bool(d.spans) for d in docs]), rounds=2)
+    assert {"viagra", "cialis", "pills"} <= set(weights)
+    assert not {"council", "budget", "the"} & set(weights)
+    screen = Screen(weights, threshold=None, floor=-0.1)
+    assert min(screen.score(d.text) for d in docs if d.spans) > max(screen.score(d.text) for d in docs if not d.spans)
+
+
+def test_screen_weights_travel_in_the_model_file(tmp_path) -> None:
+    from excise.model import Model
+
+    model = Model.load()
+    assert model.screen_weights, "the shipped model has no pre-screen weights"
+    model.screen_weights = {"viagra": 2.5, "cheap": 1.25}
+    model.save(tmp_path / "m.npz", screen_floor=-0.2)
+    loaded = Model.load(tmp_path / "m.npz")
+    assert loaded.screen_weights == {"viagra": 2.5, "cheap": 1.25}
+    assert loaded.screen.floor == -0.2
+    assert loaded.screen.score("cheap viagra") == pytest.approx(3.75)
+
+
+def test_shipped_screen_keeps_spam_and_drops_a_plain_article() -> None:
+    from excise.model import Model
+
+    screen = Model.load().screen
+    assert screen.passes(ARTICLE + " Buy cheap viagra online, no prescription needed. " + ARTICLE)
+    assert not screen.passes(ARTICLE)

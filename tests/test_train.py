@@ -18,6 +18,7 @@ def test_tiny_training_run_writes_a_loadable_model(shared_data: Path, tmp_path: 
     model = Model.load(out)
     assert model.meta["excluded_families"] == ["gambling"]
     assert len(model.ngrams) > 1000
+    assert len(model.screen_weights) > 50 and model.meta["screen_floor"] < 0
     text = "The council met on Tuesday.\n\nBuy cheap viagra online http://pills.example/buy-viagra now."
     result = Excisor(out).scan(text)
     for span in result.spans:

@@ -3,7 +3,7 @@
 The model ships as data, never as code: one ``.npz`` read with
 ``allow_pickle=False``, holding the content model as the arrays it is scored
 with (vocabulary as UTF-8 bytes, word and bigram weights, URL-part features),
-the small context network, and a JSON header with the format version and a
+the small context network, the pre-screen's own word weights, and a JSON header with the format version and a
 SHA-256 checksum of the arrays.
 """
 
@@ -20,13 +20,13 @@ import numpy as np
 
 from .errors import ModelError
 from .ngrams import NgramTable
-from .screen import MIN_WEIGHT, Screen
+from .screen import FLOOR, MIN_WEIGHT, Screen
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _ARRAYS = ("words", "unigram", "bigram_keys", "bigram_weights", "other_keys", "other_weights",
-           "w1", "b1", "w2", "b2", "mean", "scale")
+           "w1", "b1", "w2", "b2", "mean", "scale", "screen_words", "screen_weights")
 
 
 def default_model_path() -> Path:
@@ -47,6 +47,8 @@ class Model:
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the pre-screen's spam-leaning words (fitted in training); empty: the content word weights stand in
+    screen_weights: dict[str, float] = field(default_factory=dict)
     _screen: Screen | None = field(default=None, repr=False)
 
     @property
@@ -58,7 +60,11 @@ class Model:
     def screen(self) -> Screen:
         """The whole-document pre-screen with the threshold calibrated in training."""
         if self._screen is None:
-            self._screen = Screen(self.ngrams.word_weights(MIN_WEIGHT), self.meta.get("screen"))
+            if self.screen_weights:
+                self._screen = Screen(self.screen_weights, self.meta.get("screen"),
+                                      self.meta.get("screen_floor", FLOOR))
+            else:
+                self._screen = Screen(self.ngrams.word_weights(MIN_WEIGHT), self.meta.get("screen"))
         return self._screen
 
     @property
@@ -89,6 +95,8 @@ class Model:
             "b2": self.b2.astype(np.float32),
             "mean": self.mean.astype(np.float32),
             "scale": self.scale.astype(np.float32),
+            "screen_words": _joined(list(self.screen_weights)),
+            "screen_weights": np.array(list(self.screen_weights.values()), dtype=np.float32),
         }
         header = {**self.meta, **meta, "format": FORMAT_VERSION, "bias": float(self.bias),
                   "checksum": _checksum(arrays)}
@@ -112,7 +120,8 @@ class Model:
             raise ModelError(f"cannot read model file {path}: {e}") from e
         header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
         if header.get("format") != FORMAT_VERSION:
-            raise ModelError(f"model {path} has format {header.get('format')}, this excise reads {FORMAT_VERSION}")
+            raise ModelError(f"model {path} has format {header.get('format')}, this excise reads {FORMAT_VERSION}: "
+                             "retrain it with 'excise train'")
         if header.get("checksum") != _checksum(arrays):
             raise ModelError(f"model {path} is corrupt: checksum mismatch")
         from .features import DENSE_NAMES
@@ -130,6 +139,10 @@ class Model:
         if len(other_keys) != len(arrays["other_weights"]):
             raise ModelError(f"model {path} is corrupt: {len(other_keys)} URL features but "
                              f"{len(arrays['other_weights'])} weights")
+        screen_words = _split(arrays["screen_words"])
+        if len(screen_words) != len(arrays["screen_weights"]):
+            raise ModelError(f"model {path} is corrupt: {len(screen_words)} pre-screen words but "
+                             f"{len(arrays['screen_weights'])} weights")
         return cls(
             ngrams=ngrams,
             bias=float(header["bias"]),
@@ -140,6 +153,7 @@ class Model:
             mean=arrays["mean"].astype(np.float64),
             scale=arrays["scale"].astype(np.float64),
             meta=header,
+            screen_weights=dict(zip(screen_words, arrays["screen_weights"].astype(np.float64).tolist())),
         )
 
 

@@ -2,11 +2,15 @@
 
 Segmenting a document and scoring every unit in context costs far more than
 reading it once. The screen reads it once: folded, punctuation blanked, split
-on whitespace (string methods, no regular expression), each word weighed by the
-content model's own word weight, and the most spam-like window of consecutive
-words kept. Only words the content model finds spam-leaning carry weight; every
-other word counts as ``FLOOR``, so a window needs several spam-leaning words
-close together to score high.
+on whitespace (string methods, no regular expression), each word weighed by a
+weight learned for this screen alone, and the most spam-like window of
+consecutive words kept. Only spam-leaning words carry a weight; every other word
+counts as the floor, so a window needs several spam-leaning words close together
+to score high.
+
+The weights are fitted in training (``excise.training.train.fit_screen``) as a
+logistic regression over windows: windows inside injected spam against the
+highest-scoring windows of clean text, re-mined with each round's weights.
 
 The threshold is calibrated in training against the full model's own
 decisions: it lets through 99.5 % of the training documents in which the full
@@ -26,25 +30,34 @@ import numpy as np
 
 from .normalize import fold
 
-__all__ = ["FLOOR", "MIN_WEIGHT", "WINDOW", "Screen"]
+__all__ = ["FLOOR", "MIN_WEIGHT", "WINDOW", "Screen", "screen_words"]
 
 WINDOW = 12  # words
-FLOOR = -0.5  # weight of a word the screen does not count as spam-leaning
-MIN_WEIGHT = 0.02  # word weights at or below this count as FLOOR
+FLOOR = -0.5  # default weight of a word the screen does not count as spam-leaning
+MIN_WEIGHT = 0.02  # content word weights at or below this count as the floor (models without screen weights)
 
 _BLANK = str.maketrans({c: " " for c in string.punctuation if c != "'"})
 # obfuscation the screen's plain words cannot see ("v i a g r a", "c1al1s"): such documents always pass
 _OBFUSCATED = re.compile(r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]{2}")
 
 
+def screen_words(text: str) -> list[str]:
+    """The words the screen reads: ``text`` folded, punctuation blanked, split on whitespace."""
+    return fold(text).translate(_BLANK).split()
+
+
 class Screen:
-    """A window-of-words pre-screen with a calibrated threshold (``None``: everything passes)."""
+    """A window-of-words pre-screen with a calibrated threshold (``None``: everything passes).
 
-    __slots__ = ("threshold", "weights")
+    ``word_weights`` holds the spam-leaning words; every other word weighs ``floor``.
+    """
 
-    def __init__(self, word_weights: Mapping[str, float], threshold: float | None) -> None:
-        self.weights = {w: v for w, v in word_weights.items() if v > MIN_WEIGHT}
+    __slots__ = ("floor", "threshold", "weights")
+
+    def __init__(self, word_weights: Mapping[str, float], threshold: float | None, floor: float = FLOOR) -> None:
+        self.weights = {w: v for w, v in word_weights.items() if v > floor}
         self.threshold = threshold
+        self.floor = floor
 
     def score(self, text: str) -> float:
         """The largest sum of word weights over ``WINDOW`` consecutive words (``inf`` when obfuscated)."""
@@ -52,7 +65,7 @@ class Screen:
         words = folded.translate(_BLANK).split()
         if not words:
             return -1e9
-        w = np.fromiter(map(self.weights.get, words, repeat(FLOOR)), dtype=np.float64, count=len(words))
+        w = np.fromiter(map(self.weights.get, words, repeat(self.floor)), dtype=np.float64, count=len(words))
         if len(w) <= WINDOW:
             best = float(w.sum())
         else:

@@ -13,6 +13,8 @@ Recipe (documented in docs/model.md):
    model learns from realistic, not memorised, content scores.
 5. Context model: a one-hidden-layer network over the dense context/structure
    features; then the final content model is refit on all documents.
+6. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
+   calibrated against the full model's own catches (:func:`calibrate_screen`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ import numpy as np
 from ..features import content_features, dense_features, view_units
 from ..model import Model, default_model_path
 from ..ngrams import NgramTable
+from ..screen import WINDOW, screen_words
 from ..segment import segment
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
 
-__all__ = ["build_training_docs", "fit", "main", "unit_labels"]
+__all__ = ["build_training_docs", "calibrate_screen", "caught", "fit", "fit_screen", "main", "set_screen", "unit_labels"]
 
 log = logging.getLogger(__name__)
 
@@ -193,24 +196,144 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     )
 
 
-def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995) -> float:
-    """The pre-screen threshold that passes ``keep`` of the injected documents the full pipeline finds.
-
-    Calibrating against the model's own catches (a span overlapping the gold
-    injection) rather than against every injected document keeps the screen a
-    faithful shortcut: it drops documents the pipeline would have left alone anyway.
-    """
+def caught(model: Model, docs: Sequence[Doc]) -> np.ndarray:
+    """Whether the full pipeline (no pre-screen) cuts a span overlapping each document's gold injection."""
     from ..engine import Excisor
 
     full = Excisor(model, screen=False)
+    return np.array([bool(d.spans) and any(s.start < b and a < s.end for s in full.scan(d.text).spans
+                                           for a, b in d.spans) for d in docs], dtype=bool)
+
+
+#: pre-screen fit: weight of a word outside the screen's vocabulary, L2 strength, mining rounds
+SCREEN_FLOOR = -0.1
+SCREEN_C = 0.05
+SCREEN_ROUNDS = 4
+
+
+def fit_screen(docs: Sequence[Doc], found: np.ndarray, *, seed: int = 0, floor: float = SCREEN_FLOOR,
+               C: float = SCREEN_C, rounds: int = SCREEN_ROUNDS) -> dict[str, float]:
+    """The pre-screen's word weights: a logistic regression over windows of ``WINDOW`` words.
+
+    Multiple-instance learning with hard-negative mining. An injected document
+    is a bag of windows of which one must score high, so the positives are
+    windows inside the gold injection of the documents the full pipeline finds
+    (``found``), plus, each round, each such document's best window over the
+    injection under the current weights. The negatives are random windows of
+    clean text, plus, each round, the best windows of clean documents and of
+    the host text around injections. Only positive weights are kept; every
+    other word weighs ``floor`` at screening time.
+    """
+    from collections import Counter
+
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    words = [screen_words(d.text) for d in docs]
+    df: Counter[str] = Counter()
+    for ws in words:
+        df.update(set(ws))
+    vocab = sorted(w for w, c in df.items() if c >= 3)
+    index = {w: i for i, w in enumerate(vocab)}
+    n_vocab = len(vocab)
+    ids = [np.array([index.get(w, n_vocab) for w in ws], dtype=np.int64) for ws in words]
+    # gold spans as word ranges (the words of the folded text before each offset)
+    gold = [[(i, j) for a, b in d.spans if (j := len(screen_words(d.text[:b]))) > (i := len(screen_words(d.text[:a])))]
+            for d in docs]
+    pos_docs = [k for k in range(len(docs)) if found[k] and gold[k]]
+    injected = [k for k in range(len(docs)) if docs[k].spans]
+    clean = [k for k in range(len(docs)) if not docs[k].spans]
+
+    def over_gold(k: int) -> np.ndarray:
+        """Window starts (of the document's windows) that overlap its injection."""
+        n = max(len(ids[k]) - WINDOW + 1, 1)
+        mask = np.zeros(n, dtype=bool)
+        for i, j in gold[k]:
+            mask[max(0, i - WINDOW + 1) : min(j, n)] = True
+        return mask
+
+    def inside(k: int, per_span: int) -> list[int]:
+        """Random window starts as far inside each gold span as its length allows."""
+        n = len(ids[k])
+        if n <= WINDOW:
+            return [0]
+        starts: set[int] = set()
+        for i, j in gold[k]:
+            lo, hi = (i, j - WINDOW) if j - i >= WINDOW else (j - WINDOW, i)
+            hi = min(hi, n - WINDOW)
+            lo = min(max(lo, 0), hi)
+            cand = np.arange(lo, hi + 1)
+            starts.update(rng.choice(cand, size=min(per_span, len(cand)), replace=False).tolist())
+        return sorted(starts)
+
+    def outside(k: int, count: int) -> list[int]:
+        """Random window starts that do not touch the injection."""
+        if len(ids[k]) <= WINDOW:
+            return [] if gold[k] else [0]
+        cand = np.nonzero(~over_gold(k))[0] if gold[k] else np.arange(len(ids[k]) - WINDOW + 1)
+        return rng.choice(cand, size=min(count, len(cand)), replace=False).tolist() if len(cand) else []
+
+    def sums(k: int, weights: np.ndarray) -> np.ndarray:
+        w = weights[ids[k]]
+        if len(w) <= WINDOW:
+            return np.array([w.sum()])
+        c = np.concatenate([[0.0], np.cumsum(w)])
+        return c[WINDOW:] - c[:-WINDOW]
+
+    def best(k: int, weights: np.ndarray, count: int, over: bool) -> list[int]:
+        """The ``count`` best non-overlapping windows, over the injection or away from it."""
+        s = sums(k, weights)
+        if gold[k] and len(s) > 1:
+            s = np.where(over_gold(k) == over, s, -np.inf)
+        starts = []
+        for _ in range(count):
+            b = int(np.argmax(s))
+            if not np.isfinite(s[b]):
+                break
+            starts.append(b)
+            s[max(0, b - WINDOW + 1) : b + WINDOW] = -np.inf
+        return starts
+
+    def windows(pairs: list[tuple[int, list[int]]]) -> list[np.ndarray]:
+        return [ids[k][b : b + WINDOW] for k, starts in pairs for b in starts]
+
+    pos = windows([(k, inside(k, 6)) for k in pos_docs])
+    neg = windows([(k, outside(k, 4)) for k in clean] + [(k, outside(k, 2)) for k in injected])
+    weights = np.full(n_vocab + 1, floor)
+    for r in range(rounds):
+        if r:
+            # re-mine with this round's weights: each found document's best window over its injection,
+            # the best windows of clean text
+            pos += windows([(k, best(k, weights, 1, True)) for k in pos_docs])
+            neg += windows([(k, best(k, weights, 3, False)) for k in clean] +
+                           [(k, best(k, weights, 1, False)) for k in injected])
+        rows = [w[w < n_vocab] for w in pos + neg]
+        indptr = np.cumsum([0] + [len(w) for w in rows])
+        X = csr_matrix((np.ones(indptr[-1]), np.concatenate(rows), indptr), shape=(len(rows), n_vocab))
+        y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+        clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=300).fit(X, y)
+        coef = clf.coef_.ravel()
+        keep = coef > 0.01  # barely spam-leaning words are ordinary words: they weigh the floor
+        weights = np.full(n_vocab + 1, floor)
+        weights[:n_vocab][keep] = coef[keep]
+        log.info("pre-screen round %d: %d windows, %d words with weight", r, len(rows), int(keep.sum()))
+    return {vocab[i]: float(weights[i]) for i in np.nonzero(weights[:n_vocab] > floor)[0].tolist()}
+
+
+def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995, found: np.ndarray | None = None
+                     ) -> float:
+    """The pre-screen threshold that passes ``keep`` of the injected documents the full pipeline finds.
+
+    Calibrating against the model's own catches (a span overlapping the gold
+    injection, ``found``; computed when not given) rather than against every
+    injected document keeps the screen a faithful shortcut: it drops documents
+    the pipeline would have left alone anyway.
+    """
+    found = caught(model, docs) if found is None else found
     screen = model.screen
-    caught, clean = [], []
-    for d in docs:
-        if not d.spans:
-            clean.append(screen.score(d.text))
-        elif any(s.start < b and a < s.end for s in full.scan(d.text).spans for a, b in d.spans):
-            caught.append(screen.score(d.text))
-    spam = np.array(caught)
+    spam = np.array([screen.score(d.text) for d, f in zip(docs, found) if f])
+    clean = [screen.score(d.text) for d in docs if not d.spans]
     threshold = float(np.quantile(spam[np.isfinite(spam)], 1 - keep)) - 0.25 if len(spam) else 0.0
     clean_pass = float((np.array(clean) >= threshold).mean()) if clean else 0.0
     log.info("pre-screen threshold %.3f: passes %.1f%% of the %d caught injected docs, %.1f%% of clean training docs",
@@ -218,13 +341,22 @@ def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995) -> 
     return threshold
 
 
+def set_screen(model: Model, docs: Sequence[Doc], *, seed: int = 0) -> None:
+    """Fit the pre-screen's word weights on ``docs`` and calibrate its threshold, in ``model``."""
+    found = caught(model, docs)
+    model.screen_weights = fit_screen(docs, found, seed=seed)
+    model.meta["screen_floor"] = SCREEN_FLOOR
+    model._screen = None
+    threshold = calibrate_screen(model, docs, found=found)
+    model.meta["screen"] = threshold
+    model.screen.threshold = threshold
+
+
 def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = ()) -> Model:
     """Build the training documents from ``data`` and fit a model."""
     docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude)
     model = fit(docs, seed=seed)
-    threshold = calibrate_screen(model, docs)
-    model.meta["screen"] = threshold
-    model.screen.threshold = threshold
+    set_screen(model, docs, seed=seed)
     model.meta.update({"excluded_families": sorted(set(exclude)), "n_docs": n_docs})
     return model
 
