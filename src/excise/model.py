@@ -24,9 +24,9 @@ from .screen import FLOOR, MIN_WEIGHT, Screen
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _ARRAYS = ("words", "unigram", "bigram_keys", "bigram_weights", "other_keys", "other_weights",
-           "w1", "b1", "w2", "b2", "mean", "scale", "screen_words", "screen_weights")
+           "mean", "scale", "screen_words", "screen_weights")
 
 
 def default_model_path() -> Path:
@@ -40,10 +40,8 @@ class Model:
 
     ngrams: NgramTable
     bias: float
-    w1: np.ndarray
-    b1: np.ndarray
-    w2: np.ndarray
-    b2: np.ndarray
+    #: the context network: (weights, biases) per layer, ReLU between layers, one logit out
+    layers: list[tuple[np.ndarray, np.ndarray]]
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
@@ -74,9 +72,11 @@ class Model:
 
     def context_proba(self, X: np.ndarray) -> np.ndarray:
         """Spam probability of each unit from its dense features."""
-        z = (X - self.mean) / self.scale
-        h = np.maximum(z @ self.w1 + self.b1, 0.0)
-        logit = (h @ self.w2 + self.b2).ravel()
+        h = (X - self.mean) / self.scale
+        for w, b in self.layers[:-1]:
+            h = np.maximum(h @ w + b, 0.0)
+        w, b = self.layers[-1]
+        logit = (h @ w + b).ravel()
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
 
     def save(self, path: str | Path, **meta: Any) -> None:
@@ -89,17 +89,16 @@ class Model:
             "bigram_weights": table.bigram_weights.astype(np.float32),
             "other_keys": _joined(list(table.other)),
             "other_weights": np.array(list(table.other.values()), dtype=np.float32),
-            "w1": self.w1.astype(np.float32),
-            "b1": self.b1.astype(np.float32),
-            "w2": self.w2.astype(np.float32),
-            "b2": self.b2.astype(np.float32),
             "mean": self.mean.astype(np.float32),
             "scale": self.scale.astype(np.float32),
             "screen_words": _joined(list(self.screen_weights)),
             "screen_weights": np.array(list(self.screen_weights.values()), dtype=np.float32),
         }
+        for i, (w, b) in enumerate(self.layers):
+            arrays[f"layer{i}_w"] = w.astype(np.float32)
+            arrays[f"layer{i}_b"] = b.astype(np.float32)
         header = {**self.meta, **meta, "format": FORMAT_VERSION, "bias": float(self.bias),
-                  "checksum": _checksum(arrays)}
+                  "layers": len(self.layers), "checksum": _checksum(arrays)}
         arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp.npz")
@@ -113,15 +112,22 @@ class Model:
         path = Path(path) if path is not None else default_model_path()
         try:
             with np.load(path, allow_pickle=False) as f:
-                arrays = {k: f[k] for k in (*_ARRAYS, "header")}
+                arrays = {k: f[k] for k in f.files}
         except FileNotFoundError as e:
             raise ModelError(f"model file not found: {path} (run 'excise train' or reinstall excise)") from e
         except (OSError, ValueError, KeyError) as e:
             raise ModelError(f"cannot read model file {path}: {e}") from e
-        header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
+        try:
+            header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
+        except (KeyError, ValueError) as e:
+            raise ModelError(f"cannot read model file {path}: no valid header ({e})") from e
         if header.get("format") != FORMAT_VERSION:
             raise ModelError(f"model {path} has format {header.get('format')}, this excise reads {FORMAT_VERSION}: "
                              "retrain it with 'excise train'")
+        names = [*_ARRAYS, *(f"layer{i}_{p}" for i in range(int(header.get("layers", 0))) for p in "wb")]
+        missing = [n for n in names if n not in arrays]
+        if missing or not header.get("layers"):
+            raise ModelError(f"model {path} is corrupt: missing arrays {missing or ['layer*']}")
         if header.get("checksum") != _checksum(arrays):
             raise ModelError(f"model {path} is corrupt: checksum mismatch")
         from .features import DENSE_NAMES
@@ -146,10 +152,8 @@ class Model:
         return cls(
             ngrams=ngrams,
             bias=float(header["bias"]),
-            w1=arrays["w1"].astype(np.float64),
-            b1=arrays["b1"].astype(np.float64),
-            w2=arrays["w2"].astype(np.float64),
-            b2=arrays["b2"].astype(np.float64),
+            layers=[(arrays[f"layer{i}_w"].astype(np.float64), arrays[f"layer{i}_b"].astype(np.float64))
+                    for i in range(int(header["layers"]))],
             mean=arrays["mean"].astype(np.float64),
             scale=arrays["scale"].astype(np.float64),
             meta=header,
@@ -168,8 +172,9 @@ def _split(blob: np.ndarray) -> list[str]:
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 over every array, in name order (the header is not an array here)."""
     h = hashlib.sha256()
-    for name in _ARRAYS:
+    for name in sorted(arrays):
         h.update(name.encode())
         h.update(np.ascontiguousarray(arrays[name]).tobytes())
     return h.hexdigest()

@@ -11,7 +11,7 @@ Recipe (documented in docs/model.md):
 4. Content model: logistic regression over unit n-gram features. Its scores on
    the training documents are cross-fitted (two folds) so that the context
    model learns from realistic, not memorised, content scores.
-5. Context model: a one-hidden-layer network over the dense context/structure
+5. Context model: a small ReLU network (64 and 32 units) over the dense context/structure
    features; then the final content model is refit on all documents.
 6. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
    calibrated against the full model's own catches (:func:`calibrate_screen`).
@@ -139,7 +139,8 @@ def _row_max(X) -> np.ndarray:
     return out
 
 
-def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0, hidden: int = 32) -> Model:
+def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
+        hidden: tuple[int, ...] = (64, 32)) -> Model:
     """Train both stages on ``docs``; returns an in-memory model."""
     from sklearn.neural_network import MLPClassifier
 
@@ -174,7 +175,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     D = np.vstack(dense)
     mean = D.mean(axis=0)
     scale = D.std(axis=0) + 1e-6
-    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, max_iter=300, random_state=seed,
+    mlp = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=300, random_state=seed,
                         early_stopping=True, n_iter_no_change=12)
     mlp.fit((D - mean) / scale, fz.y)
     log.info("context model fitted in %.1fs", time.time() - t0)
@@ -185,10 +186,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     return Model(
         ngrams=NgramTable.from_features(content),
         bias=float(final.intercept_[0]),
-        w1=mlp.coefs_[0],
-        b1=mlp.intercepts_[0],
-        w2=mlp.coefs_[1],
-        b2=mlp.intercepts_[1],
+        layers=list(zip(mlp.coefs_, mlp.intercepts_)),
         mean=mean,
         scale=scale,
         meta={"version": "0.1", "units": int(len(fz.y)), "docs": len(docs), "seed": seed,
