@@ -1,8 +1,8 @@
 """Quality gate on the real hacked posts: pinned floors, raised by a commit, never lowered quietly.
 
 The figures are from the shipped model on ``../shared/data/real-dev`` (a development set, not
-training data). The issue's targets are higher (char-F1 >= 0.90, no clean post touched); these
-floors only stop regressions while the model is improved.
+training data). The issue's target is char-F1 >= 0.90 with no clean post touched; the floor sits
+a little under the shipped model's figure so that a regression fails loudly.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from excise import Excisor
 from excise.evaluate import evaluate
 
-XEBIA_F1_FLOOR = 0.80
+XEBIA_F1_FLOOR = 0.95
 XEBIA_CLEAN_TOUCHED_MAX = 0  # of 40 clean look-alike posts
 
 

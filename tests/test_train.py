@@ -35,3 +35,21 @@ def test_training_is_deterministic_for_a_seed(shared_data: Path) -> None:
     for d in a:
         for start, end in d.spans:
             assert 0 <= start < end <= len(d.text)
+
+
+def test_spun_style_works_selling_phrases_into_fluent_sentences(shared_data: Path) -> None:
+    """The "spun" style: fluent sentences each carrying a selling phrase, with exact spans."""
+    import re
+
+    from excise.training.synth import _INTENT
+    from excise.training.train import build_training_docs
+
+    docs = build_training_docs(shared_data, seed=7, n_docs=200)
+    spun = [d for d in docs if d.style == "spun"]
+    assert spun
+    for d in spun:
+        for start, end in d.spans:
+            assert 0 <= start < end <= len(d.text)
+            piece = d.text[start:end]
+            assert _INTENT.search(piece), piece
+            assert len(re.findall(r"[A-Za-z]+", piece)) >= 5

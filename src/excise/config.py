@@ -21,8 +21,8 @@ class Config:
     pre-screen finds nothing spam-like (see ``excise.screen``).
     """
 
-    threshold: float = 0.7
-    switch_cost: float = 4.0
+    threshold: float = 0.5
+    switch_cost: float = 5.0
     screen: bool = True
 
     def __post_init__(self) -> None:

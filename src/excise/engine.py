@@ -14,7 +14,7 @@ from .families import family_of
 from .features import DENSE_NAMES, DocWords, UnitView, dense_features, view_units
 from .model import Model
 from .normalize import fold
-from .segment import Unit, segment
+from .segment import REFDEF, REFLINK, Unit, segment
 from .types import Result, Span
 
 __all__ = ["Excisor"]
@@ -59,8 +59,8 @@ class Excisor:
             return units, [], np.zeros((0, len(DENSE_NAMES))), np.zeros(0)
         views = view_units(text, units)
         words = DocWords(views)
-        content, peak = self.model.ngrams.score(views, self.model.bias, words)
-        X = dense_features(units, views, content, len(text), peak, words)
+        content, peak, intent = self.model.ngrams.score(views, self.model.bias, words)
+        X = dense_features(units, views, content, len(text), peak, words, intent)
         return units, views, X, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:
@@ -75,6 +75,7 @@ class Excisor:
             return Result(model=model.name, length=len(text))
         has_words = np.array([bool(v.words) or bool(v.url) for v in views])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
+        runs = _with_orphaned_definitions(runs, views)
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
         return Result(tuple(spans), doc_score, model.name, len(text))
@@ -85,6 +86,32 @@ class Excisor:
 
 
 _COL = {name: i for i, name in enumerate(DENSE_NAMES)}
+
+
+def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[UnitView]) -> list[tuple[int, int]]:
+    """``runs`` plus every reference definition (``[7]: http://...``) all of whose uses (``[anchor][7]``) are cut.
+
+    Once its anchors are gone, such a definition only points at what was cut. Hacked
+    posts renumber their spam paragraph's definitions into the post's own block, where
+    the evidence of the block as a whole is diluted. Definitions without any use stay.
+    """
+    if not runs:
+        return runs
+    n = len(views)
+    cut = np.zeros(n, dtype=bool)
+    for a, b in runs:
+        cut[a:b] = True
+    uses: dict[str, list[int]] = {}
+    for i, v in enumerate(views):
+        if v.ref and v.kind == REFLINK:
+            uses.setdefault(v.ref, []).append(i)
+    orphaned = [i for i, v in enumerate(views)
+                if v.kind == REFDEF and v.ref and not cut[i] and uses.get(v.ref) and all(cut[j] for j in uses[v.ref])]
+    if not orphaned:
+        return runs
+    cut[orphaned] = True
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], cut.astype(np.int8), [0]))))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 
 def _span(text: str, units: Sequence[Unit], X: np.ndarray, proba: np.ndarray, a: int, b: int) -> Span:

@@ -24,7 +24,8 @@ import numpy as np
 from .normalize import deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
-__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "url_features", "view_units"]
+__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "is_topic_feature", "url_features",
+           "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
@@ -127,6 +128,11 @@ def content_features(view: UnitView) -> list[str]:
     return feats
 
 
+def is_topic_feature(feat: str) -> bool:
+    """Whether a content feature is topic-level (a word or a URL part, not a pair): the intent model's input."""
+    return not feat.startswith(("b:", "q:"))
+
+
 def url_features(view: UnitView) -> list[str]:
     """The content features of a link's URL: top-level domain, path words and pairs, query keys."""
     if not view.url:
@@ -177,6 +183,10 @@ DENSE_NAMES = (
     "ref_partner",
     "ref_partner_content",
     "ref_partner_para_max",
+    "intent",
+    "intent_max_near",
+    "intent_para_max",
+    "intent_offtopic",
 )
 
 
@@ -220,11 +230,15 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
 
 
 def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int,
-                   peak: np.ndarray | None = None, words: DocWords | None = None) -> np.ndarray:
+                   peak: np.ndarray | None = None, words: DocWords | None = None,
+                   intent: np.ndarray | None = None) -> np.ndarray:
     """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
 
-    ``content`` holds the units' content log-odds and ``peak`` the largest single
-    content-feature weight of each unit (a spam phrase inside a long sentence).
+    ``content`` holds the units' content log-odds, ``peak`` the largest single
+    content-feature weight of each unit (a spam phrase inside a long sentence) and
+    ``intent`` the units' topic-level selling intent (``NgramTable.score``): the
+    network weighs it against lexical cohesion, so a drug name on a page about
+    something else counts, and on a page about the drug does not.
     """
     n = len(units)
     X = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
@@ -325,4 +339,12 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
             X[j, 31] = 1.0
             X[j, 32] = c[d]
             X[j, 33] = X[d, 27]
+    if intent is not None:
+        X[:, 34] = intent
+        padded = np.concatenate([np.zeros(2), intent, np.zeros(2)])
+        X[:, 35] = np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]]).max(axis=0)
+        para_intent = np.zeros(para_cnt.shape)
+        np.maximum.at(para_intent, paras, intent)
+        X[:, 36] = para_intent[paras]
+        X[:, 37] = intent * (1.0 - coh)
     return X

@@ -26,6 +26,7 @@ __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
 FORMAT_VERSION = 4
 _ARRAYS = ("words", "unigram", "bigram_keys", "bigram_weights", "other_keys", "other_weights",
+           "intent_unigram", "intent_other_keys", "intent_other_weights",
            "mean", "scale", "screen_words", "screen_weights")
 
 
@@ -89,6 +90,9 @@ class Model:
             "bigram_weights": table.bigram_weights.astype(np.float32),
             "other_keys": _joined(list(table.other)),
             "other_weights": np.array(list(table.other.values()), dtype=np.float32),
+            "intent_unigram": table.intent.astype(np.float32),
+            "intent_other_keys": _joined(list(table.intent_other)),
+            "intent_other_weights": np.array(list(table.intent_other.values()), dtype=np.float32),
             "mean": self.mean.astype(np.float32),
             "scale": self.scale.astype(np.float32),
             "screen_words": _joined(list(self.screen_weights)),
@@ -137,14 +141,16 @@ class Model:
                              f"computes {len(DENSE_NAMES)}: retrain it with 'excise train'")
         words = _split(arrays["words"])
         other_keys = _split(arrays["other_keys"])
+        intent_keys = _split(arrays["intent_other_keys"])
+        if len(other_keys) != len(arrays["other_weights"]) or len(intent_keys) != len(arrays["intent_other_weights"]):
+            raise ModelError(f"model {path} is corrupt: URL feature names and weights differ in number")
         try:
             ngrams = NgramTable(words, arrays["unigram"], arrays["bigram_keys"], arrays["bigram_weights"],
-                                dict(zip(other_keys, arrays["other_weights"].astype(np.float64).tolist())))
+                                dict(zip(other_keys, arrays["other_weights"].astype(np.float64).tolist())),
+                                arrays["intent_unigram"],
+                                dict(zip(intent_keys, arrays["intent_other_weights"].astype(np.float64).tolist())))
         except ValueError as e:
             raise ModelError(f"model {path} is corrupt: {e}") from e
-        if len(other_keys) != len(arrays["other_weights"]):
-            raise ModelError(f"model {path} is corrupt: {len(other_keys)} URL features but "
-                             f"{len(arrays['other_weights'])} weights")
         screen_words = _split(arrays["screen_words"])
         if len(screen_words) != len(arrays["screen_weights"]):
             raise ModelError(f"model {path} is corrupt: {len(screen_words)} pre-screen words but "

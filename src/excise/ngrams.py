@@ -30,24 +30,34 @@ class NgramTable:
     unknown word), ``unigram[id]`` its weight, ``bigram_keys`` the sorted
     ``id1 << 32 | id2`` keys with ``bigram_weights``, and ``other`` the URL-part
     features by their strings.
+
+    The table also carries the *intent* model, a second linear model over words
+    and URL parts only (no bigrams), trained without the hard negatives so that
+    drug, casino and loan words count as selling wherever they stand:
+    ``intent[id]`` per word and ``intent_other`` for URL parts (positive weights only).
     """
 
-    __slots__ = ("bigram_keys", "bigram_weights", "other", "unigram", "vocab", "words")
+    __slots__ = ("bigram_keys", "bigram_weights", "intent", "intent_other", "other", "unigram", "vocab", "words")
 
     def __init__(self, words: list[str], unigram: np.ndarray, bigram_keys: np.ndarray,
-                 bigram_weights: np.ndarray, other: dict[str, float]) -> None:
+                 bigram_weights: np.ndarray, other: dict[str, float], intent: np.ndarray | None = None,
+                 intent_other: dict[str, float] | None = None) -> None:
         self.words = words
         self.vocab = {w: i for i, w in enumerate(words, 1)}
         self.unigram = np.asarray(unigram, dtype=np.float64)
         self.bigram_keys = np.asarray(bigram_keys, dtype=np.int64)
         self.bigram_weights = np.asarray(bigram_weights, dtype=np.float64)
         self.other = other
-        if len(self.unigram) != len(words) + 1 or len(self.bigram_keys) != len(self.bigram_weights):
+        self.intent = np.zeros(len(self.unigram)) if intent is None else np.asarray(intent, dtype=np.float64)
+        self.intent_other = intent_other or {}
+        if (len(self.unigram) != len(words) + 1 or len(self.intent) != len(self.unigram)
+                or len(self.bigram_keys) != len(self.bigram_weights)):
             raise ValueError("inconsistent n-gram table: array lengths do not match the vocabulary")
 
     @classmethod
-    def from_features(cls, content: dict[str, float]) -> NgramTable:
-        """The table of a content model given as feature string → weight (what training fits)."""
+    def from_features(cls, content: dict[str, float], intent: dict[str, float] | None = None) -> NgramTable:
+        """The table of a content model (and intent model) given as feature string → weight."""
+        intent = {k: v for k, v in (intent or {}).items() if v > 0}
         vocab: dict[str, int] = {}
         weights: dict[str, float] = {}
         bigrams: list[tuple[str, str, float]] = []
@@ -65,11 +75,16 @@ class NgramTable:
         for first, second, _ in bigrams:
             vocab.setdefault(first, len(vocab) + 1)
             vocab.setdefault(second, len(vocab) + 1)
+        intent_words = {k[2:]: v for k, v in intent.items() if k.startswith("w:")}
+        for word in intent_words:
+            vocab.setdefault(word, len(vocab) + 1)
         words = list(vocab)
         unigram = np.array([0.0] + [weights.get(w, 0.0) for w in words])
+        intent_unigram = np.array([0.0] + [intent_words.get(w, 0.0) for w in words])
         keys = np.array([(vocab[a] << _SHIFT) | vocab[b] for a, b, _ in bigrams], dtype=np.int64)
         order = np.argsort(keys, kind="stable")
-        return cls(words, unigram, keys[order], np.array([w for _, _, w in bigrams])[order], other)
+        return cls(words, unigram, keys[order], np.array([w for _, _, w in bigrams])[order], other,
+                   intent_unigram, {k: v for k, v in intent.items() if not k.startswith("w:")})
 
     def features(self) -> dict[str, float]:
         """The table back as feature string → weight (for inspection; slow)."""
@@ -89,12 +104,14 @@ class NgramTable:
         return int(np.count_nonzero(self.unigram)) + len(self.bigram_keys) + len(self.other)
 
     def score(self, views: Sequence[UnitView], bias: float, words: DocWords | None = None
-              ) -> tuple[np.ndarray, np.ndarray]:
-        """Content log-odds of each unit and its largest single feature weight.
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Content log-odds of each unit, its largest single feature weight, and its intent.
 
         The log-odds is ``bias + sum(weights) / sqrt(number of features)``, the
         largest weight counts unknown features as 0; a unit without features
-        gets ``bias`` and 0.
+        gets ``bias`` and 0. The intent is the largest intent weight among the
+        unit's words and URL parts (0 without any): a maximum, so that one drug
+        name in a long fluent sentence is not diluted away.
         """
         n = len(views)
         if words is None:
@@ -119,19 +136,23 @@ class NgramTable:
         counts = (2 * lens - (lens > 0)).astype(np.float64)
         # the largest weight, never below 0 (what the context model sees)
         peak = np.zeros(n)
+        intent = np.zeros(n)
         filled = lens > 0
         if filled.any():
             peak[filled] = np.maximum.reduceat(np.maximum(token_w, pair_w), starts[filled])
+            intent[filled] = np.maximum.reduceat(self.intent[ids], starts[filled])
         for i, v in enumerate(views):
             if v.url:
-                extra = [self.other.get(f, 0.0) for f in url_features(v)]
+                parts = url_features(v)
+                extra = [self.other.get(f, 0.0) for f in parts]
                 if extra:
                     sums[i] += sum(extra)
                     counts[i] += len(extra)
                     peak[i] = max(peak[i], *extra)
+                    intent[i] = max(intent[i], *(self.intent_other.get(f, 0.0) for f in parts))
         np.maximum(peak, 0.0, out=peak)
         out = np.full(n, bias)
         has = counts > 0
         out[has] = bias + sums[has] / np.sqrt(counts[has])
-        return out, peak
+        return out, peak, intent
 

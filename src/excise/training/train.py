@@ -11,7 +11,7 @@ Recipe (documented in docs/model.md):
 4. Content model: logistic regression over unit n-gram features. Its scores on
    the training documents are cross-fitted (two folds) so that the context
    model learns from realistic, not memorised, content scores.
-5. Context model: a small ReLU network (64 and 32 units) over the dense context/structure
+5. Context model: a small ReLU network (32 units) over the dense context/structure
    features; then the final content model is refit on all documents.
 6. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
    calibrated against the full model's own catches (:func:`calibrate_screen`).
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..features import content_features, dense_features, view_units
+from ..features import content_features, dense_features, is_topic_feature, view_units
 from ..model import Model, default_model_path
 from ..ngrams import NgramTable
 from ..screen import WINDOW, screen_words
@@ -96,13 +96,16 @@ class _Featurized:
         self.y = np.concatenate(self.labels) if self.labels else np.zeros(0)
         self.doc_of_unit = np.array(self.doc_of_unit)
 
-    def matrix(self, vocab: dict[str, int]):
+    def matrix(self, vocab: dict[str, int], topic_only: bool = False):
+        """Units × features, each row scaled by 1/sqrt(its feature count); ``topic_only``: the intent model's."""
         from scipy.sparse import csr_matrix
 
         indptr = [0]
         indices: list[int] = []
         values: list[float] = []
         for feats in self.feats:
+            if topic_only:
+                feats = [f for f in feats if is_topic_feature(f)]
             ids = [vocab[f] for f in feats if f in vocab]
             scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
             indices.extend(ids)
@@ -140,8 +143,14 @@ def _row_max(X) -> np.ndarray:
 
 
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
-        hidden: tuple[int, ...] = (64, 32)) -> Model:
-    """Train both stages on ``docs``; returns an in-memory model."""
+        hidden: tuple[int, ...] = (32,)) -> Model:
+    """Train both stages on ``docs``; returns an in-memory model.
+
+    Beside the content model, an *intent* model (a linear model over words and URL
+    parts only) is fitted on the documents whose host is not a hard negative: it
+    scores selling intent (drug, casino and loan words count as spam wherever they
+    stand), and the context network learns when the page is about that topic.
+    """
     from sklearn.neural_network import MLPClassifier
 
     t0 = time.time()
@@ -165,12 +174,23 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
         Xb.data = clf.coef_.ravel()[Xb.indices]
         oof_peak[te] = _row_max(Xb)
     log.info("content model cross-fitted in %.1fs", time.time() - t0)
+    Xt = fz.matrix(vocab, topic_only=True)
+    not_hard = np.array([not d.hard_negative for d in docs])[fz.doc_of_unit]
+    oof_intent = np.zeros(len(fz.y))
+    for k in (0, 1):
+        tr, te = (fold != k) & not_hard, fold == k
+        coef = _fit_content(Xt[tr], fz.y[tr], C).coef_.ravel()
+        Xb = Xt[te].copy()
+        Xb.data = coef[Xb.indices]
+        oof_intent[te] = np.maximum(_row_max(Xb), 0.0)
+    log.info("intent model cross-fitted in %.1fs", time.time() - t0)
     dense = []
     start = 0
     for units, views in zip(fz.units, fz.views):
         n = len(units)
-        dense.append(dense_features(units, views, oof[start : start + n], len(fz.docs[len(dense)].text),
-                                    oof_peak[start : start + n]))
+        part = slice(start, start + n)
+        dense.append(dense_features(units, views, oof[part], len(fz.docs[len(dense)].text), oof_peak[part],
+                                    intent=oof_intent[part]))
         start += n
     D = np.vstack(dense)
     mean = D.mean(axis=0)
@@ -183,14 +203,16 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     coef = final.coef_.ravel()
     words = sorted(vocab, key=vocab.get)
     content = {w: float(coef[vocab[w]]) for w in words if abs(coef[vocab[w]]) > 1e-3}
+    icoef = _fit_content(Xt[not_hard], fz.y[not_hard], C).coef_.ravel()
+    intent = {w: float(icoef[vocab[w]]) for w in words if is_topic_feature(w) and icoef[vocab[w]] > 1e-3}
     return Model(
-        ngrams=NgramTable.from_features(content),
+        ngrams=NgramTable.from_features(content, intent),
         bias=float(final.intercept_[0]),
         layers=list(zip(mlp.coefs_, mlp.intercepts_)),
         mean=mean,
         scale=scale,
         meta={"version": "0.1", "units": int(len(fz.y)), "docs": len(docs), "seed": seed,
-              "features": len(content)},
+              "features": len(content), "intent_features": len(intent)},
     )
 
 

@@ -1,0 +1,35 @@
+"""A reference definition whose every use was cut is cut too; one still in use, or never used, is kept."""
+
+from __future__ import annotations
+
+from excise.engine import _with_orphaned_definitions
+from excise.features import view_units
+from excise.segment import REFDEF, REFLINK, segment
+
+TEXT = ("Our post uses [the docs][1] here.\n\n"
+        "Cheap pills [buy viagra][2] and [cheap cialis][3] now.\n\n"
+        "   [1]: http://example.org/docs\n   [2]: http://pills.example/viagra\n   [3]: http://pills.example/cialis\n"
+        "   [4]: http://example.org/unused\n")
+
+
+def _setup():
+    units = segment(TEXT)
+    views = view_units(TEXT, units)
+    return units, views
+
+
+def test_definitions_of_cut_anchors_are_added_and_merged_into_one_run() -> None:
+    units, views = _setup()
+    para = units[[i for i, v in enumerate(views) if v.ref == "2" and v.kind == REFLINK][0]].para
+    spam = [i for i, u in enumerate(units) if u.para == para]
+    runs = _with_orphaned_definitions([(spam[0], spam[-1] + 1)], views)
+    defs = {views[i].ref: i for i in range(len(views)) if views[i].kind == REFDEF}
+    cut = {i for a, b in runs for i in range(a, b)}
+    assert defs["2"] in cut and defs["3"] in cut
+    assert defs["1"] not in cut and defs["4"] not in cut
+    assert (defs["2"], defs["3"] + 1) in runs
+
+
+def test_nothing_cut_means_nothing_added() -> None:
+    _, views = _setup()
+    assert _with_orphaned_definitions([], views) == []
