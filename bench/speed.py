@@ -251,6 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(markdown_table(("tool", "wall s", "MB/s (wall)", "CPU s", "MB/s (CPU)", "docs changed",
                           "non-space chars removed"),
                          rows))
+    screen = screen_pass_rates(records, args.model)
+    figures["screen_pass"] = screen
+    print(f"\npre-screen: {100 * screen['clean']:.1f} % of clean and {100 * screen['contaminated']:.1f} % of "
+          "contaminated documents go on to the unit pipeline")
     if "c4" in figures:
         ratio = excise.rates(size)[1] / c4.rates(size)[1]
         figures["excise_over_c4_cpu"] = ratio
@@ -259,6 +263,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_json(args.json, {"command": command_line(), "corpus": str(corpus), "bytes": size, "docs": len(records),
                            "contaminated_docs": n_spam, "sources": dict(sources), **figures})
     return 0
+
+
+def screen_pass_rates(records: Sequence[dict[str, Any]], model: str | None) -> dict[str, float]:
+    """Share of clean and of contaminated documents that the pre-screen sends on to the unit pipeline."""
+    from excise import Excisor
+
+    screen = Excisor(model).model.screen
+    passed = {True: [0, 0], False: [0, 0]}
+    for r in records:
+        tally = passed[bool(r["spans"])]
+        tally[0] += screen.passes(r["text"])
+        tally[1] += 1
+    return {"clean": passed[False][0] / max(passed[False][1], 1),
+            "contaminated": passed[True][0] / max(passed[True][1], 1)}
 
 
 def _cells(timing: Timing, size: int, figures: dict[str, Any]) -> list[str]:

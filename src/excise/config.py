@@ -22,7 +22,7 @@ class Config:
     """
 
     threshold: float = 0.5
-    switch_cost: float = 5.0
+    switch_cost: float = 4.0
     screen: bool = True
 
     def __post_init__(self) -> None:

@@ -75,7 +75,7 @@ class Excisor:
             return Result(model=model.name, length=len(text))
         has_words = np.array([bool(v.words) or bool(v.url) for v in views])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
-        runs = _with_orphaned_definitions(runs, views)
+        runs = _with_orphaned_definitions([r for r in runs if _substantial(views, *r)], views)
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
         return Result(tuple(spans), doc_score, model.name, len(text))
@@ -86,6 +86,15 @@ class Excisor:
 
 
 _COL = {name: i for i, name in enumerate(DENSE_NAMES)}
+
+
+#: a run of plain text with fewer words than this is not cut on its own ("Credit:" above a link)
+MIN_RUN_WORDS = 3
+
+
+def _substantial(views: Sequence[UnitView], a: int, b: int) -> bool:
+    """Whether the run ``[a, b)`` is enough to act on: a link, or at least ``MIN_RUN_WORDS`` words of text."""
+    return any(v.url or v.ref for v in views[a:b]) or sum(len(v.words) for v in views[a:b]) >= MIN_RUN_WORDS
 
 
 def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[UnitView]) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""A reference definition whose every use was cut is cut too; one still in use, or never used, is kept."""
+"""Decoding rules after the Viterbi path: orphaned reference definitions are cut, lone words are not."""
 
 from __future__ import annotations
 
@@ -33,3 +33,18 @@ def test_definitions_of_cut_anchors_are_added_and_merged_into_one_run() -> None:
 def test_nothing_cut_means_nothing_added() -> None:
     _, views = _setup()
     assert _with_orphaned_definitions([], views) == []
+
+
+def test_a_lone_word_or_two_of_plain_text_is_not_enough_to_cut() -> None:
+    from excise.engine import _substantial
+
+    text = "Credit: [Wikipedia][3]\n\nBuy cheap pills now.\n\nSee [here](http://pills.example/buy)."
+    units = segment(text)
+    views = view_units(text, units)
+    pieces = [text[u.start : u.end] for u in units]
+    credit, link = pieces.index("Credit:"), pieces.index("[here](http://pills.example/buy)")
+    sentence = pieces.index("Buy cheap pills now.")
+    assert not _substantial(views, credit, credit + 1)
+    assert _substantial(views, credit, credit + 2)  # with its reference link
+    assert _substantial(views, sentence, sentence + 1)
+    assert _substantial(views, link, link + 1)
