@@ -34,25 +34,6 @@ def describe(text: str, positions: set[int]) -> str:
     return " | ".join(repr(s[:80] + ("..." if len(s) > 80 else "")) for s in stretches) or "nothing"
 
 
-# The shipped model cuts the seed's spam from its first sentence to "cialis 40 mg It follows ..." but
-# keeps the last spun sentence ("Overall this has to do viagra in italy a lot with this."); issue #2
-# stays open on it. strict=True: once the model gets it right, these xfails turn into failures and
-# must be removed. The floor test below keeps what is already reached.
-SEED_NOT_YET = pytest.mark.xfail(strict=True, reason="the last spun seed sentence is not cut yet")
-SEED_RECALL_FLOOR = 0.85
-
-
-def test_seed_cut_stays_inside_the_gold_span_and_above_the_floor(shared_data: Path, excisor: Excisor) -> None:
-    gold_file = shared_data / "real-dev" / "seed_gold.jsonl"
-    for record in (json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()):
-        text = record["text"]
-        predicted = visible_positions(text, [(s.start, s.end) for s in excisor.scan(text).spans])
-        gold = visible_positions(text, [tuple(span) for span in record["spans"]])
-        assert predicted <= gold, f"cut outside the gold span: {describe(text, predicted - gold)}"
-        assert len(predicted) >= SEED_RECALL_FLOOR * len(gold), f"missed: {describe(text, gold - predicted)}"
-
-
-@SEED_NOT_YET
 def test_seed_is_cut_exactly_along_the_gold_span(shared_data: Path, excisor: Excisor) -> None:
     gold_file = shared_data / "real-dev" / "seed_gold.jsonl"
     records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -68,7 +49,6 @@ def test_seed_is_cut_exactly_along_the_gold_span(shared_data: Path, excisor: Exc
         )
 
 
-@SEED_NOT_YET
 def test_excise_clean_on_the_seed_example(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = shared_data.parent / "examples" / "seed.txt"
     if not seed.is_file():

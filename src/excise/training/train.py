@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ __all__ = ["build_training_docs", "calibrate_screen", "caught", "fit", "fit_scre
 log = logging.getLogger(__name__)
 
 #: synthetic training documents of the shipped model
-DEFAULT_DOCS = 12000
+DEFAULT_DOCS = 20000
 
 
 def unit_labels(doc: Doc, units: Sequence) -> np.ndarray:
@@ -382,15 +383,11 @@ def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Ite
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    """Entry point of ``excise train``."""
+    """Entry point of ``excise train`` (``python -m excise.training.train`` takes the same options)."""
     if args is None:
-        parser = argparse.ArgumentParser(prog="excise train")
-        parser.add_argument("--data", default=None)
-        parser.add_argument("--out", default=None)
-        parser.add_argument("--seed", type=int, default=0)
-        parser.add_argument("--tiny", action="store_true")
-        parser.add_argument("--exclude-family", action="append", default=[])
-        args = parser.parse_args()
+        from ..cli import main as cli_main
+
+        return cli_main(["train", *sys.argv[1:]])
     data = Path(args.data) if getattr(args, "data", None) else default_data_dir()
     out = Path(args.out) if getattr(args, "out", None) else default_model_path()
     n_docs = 600 if getattr(args, "tiny", False) else getattr(args, "docs", None) or DEFAULT_DOCS
