@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _engine_options(parser: argparse.ArgumentParser) -> None:
     """Options every command that runs the engine takes."""
     parser.add_argument("--threshold", type=float, metavar="T",
-                        help="spam probability a passage needs to be cut, in (0, 1): lower cuts more")
+                        help="spam probability a passage needs to be cut, in (0, 1): lower cuts more "
+                             f"(default: {Config().threshold:g})")
     parser.add_argument("--model", metavar="PATH", help="model file to load instead of the packaged one")
 
 
