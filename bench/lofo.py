@@ -20,9 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from common import command_line, data_dir, load_excisor, log, markdown_table, preamble, tally_cells, write_json
+from common import (_rate, command_line, data_dir, load_excisor, log, markdown_table, preamble, tally_cells,
+                    write_json)
 
-from excise.evaluate import evaluate
+from excise.evaluate import Counts, evaluate
 from excise.training.sources import clean_hosts, spam_pieces
 from excise.training.synth import Injector, keyword_anchors
 from excise.training.train import train
@@ -35,7 +36,8 @@ def family_gold(data: Path, family: str, n: int, seed: int) -> tuple[list[dict[s
     spam = [p for p in spam_pieces(data) if p.split == "test" and p.family == family]
     hosts = [h for h in clean_hosts(data) if h.split == "test"]
     anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] == family]
-    docs = Injector(spam, anchors, seed=seed).make(hosts, n, clean_share=0.3, prefix=f"lofo-{family}")
+    injector = Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts])
+    docs = injector.make(hosts, n, clean_share=0.3, prefix=f"lofo-{family}")
     return [doc.to_gold() for doc in docs], len(spam)
 
 
@@ -76,11 +78,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def without_spun(by_style: dict[str, dict[str, Any]]) -> list[str]:
-    """P, R, F1 over the spam documents whose injections include no "spun" style."""
-    rows = [v for k, v in by_style.items() if k != "clean" and "spun" not in k.split("+")]
-    tp, fp, fn = (sum(v[key] for v in rows) for key in ("tp", "fp", "fn"))
-    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return [f"{p:.3f}", f"{r:.3f}", f"{2 * p * r / max(p + r, 1e-9):.3f}"]
+    """P, R, F1 cells over the documents whose injections include no "spun" style."""
+    rows = [v for k, v in by_style.items() if "spun" not in k.split("+")]
+    counts = Counts(*(sum(v[key] for v in rows) for key in ("tp", "fp", "fn")))
+    return [_rate(counts.precision), _rate(counts.recall), _rate(counts.f1)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ ARTICLE = ("The council met on Monday to discuss the new library. Members agreed
 
 
 def test_screen_scores_the_densest_window_of_spam_leaning_words() -> None:
-    screen = Screen(WORDS, threshold=None)
+    screen = Screen(WORDS, threshold=None, floor=-0.5)
     spam = ARTICLE + " cheap viagra pills online " + ARTICLE
     assert screen.score(spam) == pytest.approx(2.0 + 2.5 + 1.5 + 0.5 - 0.5 * (WINDOW - 4))
     assert screen.score(ARTICLE) == pytest.approx(-0.5 * WINDOW)
@@ -25,9 +25,14 @@ def test_screen_threshold_decides_which_documents_pass() -> None:
     assert Screen(WORDS, threshold=None).passes(ARTICLE)
 
 
-@pytest.mark.parametrize("hidden", ["v i a g r a", "v.i.a.g.r.a", "v1agra pills"])
+@pytest.mark.parametrize("hidden", ["v i a g r a", "v.i.a.g.r.a", "v1agra pills", "c1al1s"])
 def test_screen_lets_obfuscated_documents_through(hidden: str) -> None:
     assert Screen(WORDS, threshold=0.0).passes(ARTICLE + " " + hidden + " " + ARTICLE)
+
+
+@pytest.mark.parametrize("ordinary", ["mail nessus@list.example", "mp3 files", "a 4x4 car", "costs $5 each"])
+def test_screen_does_not_take_ordinary_digits_and_addresses_for_obfuscation(ordinary: str) -> None:
+    assert not Screen(WORDS, threshold=0.0).passes(ARTICLE + " " + ordinary + " " + ARTICLE)
 
 
 def test_screen_sees_through_look_alike_letters() -> None:

@@ -190,10 +190,20 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: %(default)s)")
     parser.add_argument("--tiny", action="store_true", help="a small, fast run, for tests")
     parser.add_argument("--docs", type=int, default=None, metavar="N",
-                        help="synthetic training documents (default: 20000, the shipped model's recipe)")
+                        help="synthetic training documents (default: the shipped model's recipe, "
+                             f"{_default_docs()})")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
     parser.set_defaults(handler=_cmd_train)
+
+
+def _default_docs() -> int | str:
+    """``excise train``'s default number of documents (the training module needs no extra to import)."""
+    try:
+        from .training.train import DEFAULT_DOCS
+    except ImportError:  # pragma: no cover - a broken install; the help text must still print
+        return "see docs/model.md"
+    return DEFAULT_DOCS
 
 
 # --------------------------------------------------------------------------- main

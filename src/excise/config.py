@@ -15,7 +15,7 @@ class Config:
 
     ``threshold`` is the posterior spam probability a unit needs to be cut: lower
     cuts more (recall), higher cuts less (precision). ``switch_cost`` is how much
-    evidence the decoder needs to open or close a span inside a document, in nats;
+    evidence the decoder needs to open a span inside a document, in nats;
     it is what keeps a single weak hit in a legitimate document from being cut.
     ``screen`` skips the unit-level pipeline for documents whose cheap whole-document
     pre-screen finds nothing spam-like (see ``excise.screen``).

@@ -11,10 +11,10 @@ import numpy as np
 from .config import Config
 from .decode import viterbi_runs
 from .families import family_of
-from .features import DENSE_NAMES, DocWords, UnitView, dense_features, view_units
+from .features import DENSE_NAMES, DocWords, UnitView, dense_features, references, view_units
 from .model import Model
 from .normalize import fold
-from .segment import REFDEF, REFLINK, Unit, segment
+from .segment import REFDEF, Unit, segment
 from .types import Result, Span
 
 __all__ = ["Excisor"]
@@ -60,7 +60,7 @@ class Excisor:
         views = view_units(text, units)
         words = DocWords(views)
         content, peak, intent = self.model.ngrams.score(views, self.model.bias, words)
-        X = dense_features(units, views, content, len(text), peak, words, intent)
+        X = dense_features(units, views, content, len(text), peak, intent, words)
         return units, views, X, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:
@@ -110,12 +110,9 @@ def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[Unit
     cut = np.zeros(n, dtype=bool)
     for a, b in runs:
         cut[a:b] = True
-    uses: dict[str, list[int]] = {}
-    for i, v in enumerate(views):
-        if v.ref and v.kind == REFLINK:
-            uses.setdefault(v.ref, []).append(i)
+    _, uses = references(views)
     orphaned = [i for i, v in enumerate(views)
-                if v.kind == REFDEF and v.ref and not cut[i] and uses.get(v.ref) and all(cut[j] for j in uses[v.ref])]
+                if v.kind == REFDEF and not cut[i] and uses.get(v.ref) and all(cut[j] for j in uses[v.ref])]
     if not orphaned:
         return runs
     cut[orphaned] = True

@@ -24,8 +24,8 @@ import numpy as np
 from .normalize import deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
-__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "is_topic_feature", "url_features",
-           "view_units"]
+__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "is_topic_feature",
+           "references", "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
@@ -90,7 +90,7 @@ def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
 class DocWords:
     """Every unit's words of one document, flattened, with per-unit bounds: what vectorised evidence reads."""
 
-    __slots__ = ("ends", "flat", "lens", "starts", "unit")
+    __slots__ = ("ends", "flat", "lens", "starts", "stop", "unit")
 
     def __init__(self, views: Sequence[UnitView]) -> None:
         n = len(views)
@@ -99,6 +99,7 @@ class DocWords:
         self.ends = np.cumsum(self.lens)
         self.starts = self.ends - self.lens
         self.unit = np.repeat(np.arange(n), self.lens)
+        self.stop = np.fromiter(map(STOPWORDS.__contains__, self.flat), dtype=bool, count=len(self.flat))
 
 
 def _url_parts(url: str) -> tuple[str, list[str], str]:
@@ -205,8 +206,7 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
     total = len(flat)
     if not total:
         return coh, near
-    keep = np.fromiter(map(len, flat), dtype=np.int64, count=total) > 3
-    keep &= ~np.fromiter(map(STOPWORDS.__contains__, flat), dtype=bool, count=total)
+    keep = (np.fromiter(map(len, flat), dtype=np.int64, count=total) > 3) & ~words.stop
     if not keep.any():
         return coh, near
     hashes = np.fromiter(map(hash, flat), dtype=np.int64, count=total)[keep]
@@ -230,8 +230,7 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
 
 
 def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int,
-                   peak: np.ndarray | None = None, words: DocWords | None = None,
-                   intent: np.ndarray | None = None) -> np.ndarray:
+                   peak: np.ndarray, intent: np.ndarray, words: DocWords | None = None) -> np.ndarray:
     """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
 
     ``content`` holds the units' content log-odds, ``peak`` the largest single
@@ -248,9 +247,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 0] = c
     X[1:, 1] = c[:-1]
     X[:-1, 2] = c[1:]
-    padded = np.concatenate([np.full(2, -10.0), c, np.full(2, -10.0)])
-    near = np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]])
-    X[:, 3] = near.max(axis=0)
+    X[:, 3] = _max_near(c, -10.0)
     if words is None:
         words = DocWords(views)
     n_words = words.lens.astype(np.float64)
@@ -268,9 +265,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     para_links = np.bincount(paras, weights=is_link.astype(np.float64))
     others = para_cnt[paras] - 1
     X[:, 4] = np.where(others > 0, (para_sum[paras] - c) / np.maximum(others, 1), doc_mean)
-    para_max = np.full(para_cnt.shape, -10.0)
-    np.maximum.at(para_max, paras, c)
-    X[:, 27] = para_max[paras]
+    X[:, 27] = _para_max(c, paras, -10.0)
     X[:, 25] = para_links[paras] / para_cnt[paras]
     coh, coh_near = _cohesion(words, n, 3)
     X[:, 8] = coh
@@ -298,8 +293,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     filled = words.lens > 0
     if filled.any():
         flat = words.flat
-        stop = np.fromiter(map(STOPWORDS.__contains__, flat), dtype=np.float64, count=len(flat))
-        X[filled, 24] = np.bincount(words.unit, weights=stop, minlength=n)[filled] / words.lens[filled]
+        X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
         X[filled, 23] = [flat[s][:1].islower() for s in words.starts[filled].tolist()]
         X[:, 23] *= kinds == TEXT
     X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
@@ -315,18 +309,10 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
         else:
             i += 1
     X[:, 29] = math.log1p(n)
-    if peak is not None:
-        X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
+    X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
     # a reference link and its definition vouch for each other: "[anchor][7]" in a
     # spam paragraph makes "[7]: http://..." at the end of the post spam too
-    defs: dict[str, int] = {}
-    uses: dict[str, list[int]] = {}
-    for i, v in enumerate(views):
-        if v.ref:
-            if v.kind == REFDEF:
-                defs.setdefault(v.ref, i)
-            else:
-                uses.setdefault(v.ref, []).append(i)
+    defs, uses = references(views)
     for ref, users in uses.items():
         d = defs.get(ref)
         if d is None:
@@ -339,12 +325,35 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
             X[j, 31] = 1.0
             X[j, 32] = c[d]
             X[j, 33] = X[d, 27]
-    if intent is not None:
-        X[:, 34] = intent
-        padded = np.concatenate([np.zeros(2), intent, np.zeros(2)])
-        X[:, 35] = np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]]).max(axis=0)
-        para_intent = np.zeros(para_cnt.shape)
-        np.maximum.at(para_intent, paras, intent)
-        X[:, 36] = para_intent[paras]
-        X[:, 37] = intent * (1.0 - coh)
+    X[:, 34] = intent
+    X[:, 35] = _max_near(intent, 0.0)
+    X[:, 36] = _para_max(intent, paras, 0.0)
+    X[:, 37] = intent * (1.0 - coh)
     return X
+
+
+def _max_near(values: np.ndarray, pad: float) -> np.ndarray:
+    """The largest value among the two units before and the two after each unit (``pad`` past the ends)."""
+    n = len(values)
+    padded = np.concatenate([np.full(2, pad), values, np.full(2, pad)])
+    return np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]]).max(axis=0)
+
+
+def _para_max(values: np.ndarray, paras: np.ndarray, floor: float) -> np.ndarray:
+    """The largest value of each unit's paragraph (never below ``floor``)."""
+    best = np.full(int(paras.max()) + 1, floor)
+    np.maximum.at(best, paras, values)
+    return best[paras]
+
+
+def references(views: Sequence[UnitView]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Reference definitions (label → first defining unit) and their uses (label → reference-link units)."""
+    defs: dict[str, int] = {}
+    uses: dict[str, list[int]] = {}
+    for i, v in enumerate(views):
+        if v.ref:
+            if v.kind == REFDEF:
+                defs.setdefault(v.ref, i)
+            else:
+                uses.setdefault(v.ref, []).append(i)
+    return defs, uses

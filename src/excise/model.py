@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import ModelError
 from .ngrams import NgramTable
-from .screen import FLOOR, MIN_WEIGHT, Screen
+from .screen import FLOOR, Screen
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
@@ -59,12 +59,15 @@ class Model:
     def screen(self) -> Screen:
         """The whole-document pre-screen with the threshold calibrated in training."""
         if self._screen is None:
-            if self.screen_weights:
-                self._screen = Screen(self.screen_weights, self.meta.get("screen"),
-                                      self.meta.get("screen_floor", FLOOR))
-            else:
-                self._screen = Screen(self.ngrams.word_weights(MIN_WEIGHT), self.meta.get("screen"))
+            # a model without fitted screen weights has no threshold either: everything passes
+            self._screen = Screen(self.screen_weights, self.meta.get("screen"), self.meta.get("screen_floor", FLOOR))
         return self._screen
+
+    def set_screen(self, weights: dict[str, float], floor: float, threshold: float | None) -> None:
+        """Install fitted pre-screen word weights, their floor and the calibrated threshold."""
+        self.screen_weights = weights
+        self.meta.update(screen=threshold, screen_floor=floor)
+        self._screen = None
 
     @property
     def name(self) -> str:

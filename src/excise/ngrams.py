@@ -94,11 +94,6 @@ class NgramTable:
         out.update(self.other)
         return out
 
-    def word_weights(self, above: float) -> dict[str, float]:
-        """Words whose own weight exceeds ``above``, with that weight."""
-        ids = np.nonzero(self.unigram > above)[0]
-        return {self.words[i - 1]: float(self.unigram[i]) for i in ids.tolist()}
-
     def __len__(self) -> int:
         """Number of features with a weight."""
         return int(np.count_nonzero(self.unigram)) + len(self.bigram_keys) + len(self.other)
@@ -144,12 +139,11 @@ class NgramTable:
         for i, v in enumerate(views):
             if v.url:
                 parts = url_features(v)
-                extra = [self.other.get(f, 0.0) for f in parts]
-                if extra:
-                    sums[i] += sum(extra)
-                    counts[i] += len(extra)
-                    peak[i] = max(peak[i], *extra)
-                    intent[i] = max(intent[i], *(self.intent_other.get(f, 0.0) for f in parts))
+                extra = [self.other.get(f, 0.0) for f in parts]  # never empty: a URL has a top-level domain
+                sums[i] += sum(extra)
+                counts[i] += len(extra)
+                peak[i] = max(peak[i], *extra)
+                intent[i] = max(intent[i], *(self.intent_other.get(f, 0.0) for f in parts))
         np.maximum(peak, 0.0, out=peak)
         out = np.full(n, bias)
         has = counts > 0

@@ -17,10 +17,10 @@ __all__ = ["fold"]
 
 # Format characters (zero-width space/joiners, soft hyphen, BOM, bidi marks) are
 # invisible; spam puts them inside keywords.
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2060, 0x2061,
-     0x2062, 0x2063, 0x2064, 0xFEFF, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,
-     0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069],
+_INVISIBLE = (
+    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2060, 0x2061,
+    0x2062, 0x2063, 0x2064, 0xFEFF, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
 )
 _PUNCT_FOLD = {
     0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'", 0x2032: "'",
@@ -30,7 +30,7 @@ _PUNCT_FOLD = {
 _TRANSLATE = {chr(k): "" for k in _INVISIBLE} | {chr(k): v for k, v in _PUNCT_FOLD.items()}
 # one regular-expression pass finds the few characters to replace; str.translate with a
 # dict is ten times slower on non-ASCII text
-_TRANSLATED = re.compile("[" + "".join(_TRANSLATE) + "]")
+_TRANSLATED = re.compile("[" + "".join(map(re.escape, _TRANSLATE)) + "]")
 
 # Letters of other scripts that render like Latin ones (after lower-casing).
 # Applied only to words that also contain Latin letters, so that genuine
@@ -42,8 +42,9 @@ _CONFUSABLES = str.maketrans({
     "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
     "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ѵ": "v", "ı": "i", "ȷ": "j",
 })
-_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0250-\u02af]")
-_MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
+_SCRIPTS = "\u0370-\u03ff\u0400-\u052f\u0250-\u02af"  # Greek, Cyrillic, IPA extensions
+_OTHER_SCRIPT = re.compile(f"[{_SCRIPTS}]")
+_MIXED = re.compile(rf"\w*(?:[a-z][{_SCRIPTS}]|[{_SCRIPTS}][a-z])\w*")
 # "v.i.a.g.r.a", "c i a l i s": single letters glued by one separator
 _SPACED = re.compile(r"\b(?:[a-z][ .\-_*]){3,}[a-z]\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})

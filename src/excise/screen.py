@@ -30,20 +30,27 @@ import numpy as np
 
 from .normalize import fold
 
-__all__ = ["FLOOR", "MIN_WEIGHT", "WINDOW", "Screen", "screen_words"]
+__all__ = ["FLOOR", "WINDOW", "Screen", "screen_words"]
 
 WINDOW = 12  # words
-FLOOR = -0.5  # default weight of a word the screen does not count as spam-leaning
-MIN_WEIGHT = 0.02  # content word weights at or below this count as the floor (models without screen weights)
+FLOOR = -0.1  # weight of a word the screen does not count as spam-leaning
 
 _BLANK = str.maketrans({c: " " for c in string.punctuation if c != "'"})
-# obfuscation the screen's plain words cannot see ("v i a g r a", "c1al1s"): such documents always pass
-_OBFUSCATED = re.compile(r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]{2}")
+# obfuscation the screen's plain words cannot see: letters spaced out ("v i a g r a") or a digit for a
+# letter ("c1al1s"); such documents always pass. The pattern starts with the separator or digit that
+# every match holds, so the regular-expression engine skips ahead fast (see excise.segment).
+_OBFUSCATED = re.compile(
+    r"[ .\-_*013457](?:(?<=\b[a-z][ .\-_*])[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|(?<=[a-z][013457])[013457]*[a-z]{2})"
+)
 
 
 def screen_words(text: str) -> list[str]:
     """The words the screen reads: ``text`` folded, punctuation blanked, split on whitespace."""
-    return fold(text).translate(_BLANK).split()
+    return _words_of(fold(text))
+
+
+def _words_of(folded: str) -> list[str]:
+    return folded.translate(_BLANK).split()
 
 
 class Screen:
@@ -60,9 +67,10 @@ class Screen:
         self.floor = floor
 
     def score(self, text: str) -> float:
-        """The largest sum of word weights over ``WINDOW`` consecutive words (``inf`` when obfuscated)."""
-        folded = fold(text)
-        words = folded.translate(_BLANK).split()
+        """The largest sum of word weights over ``WINDOW`` consecutive words."""
+        return self._score(_words_of(fold(text)))
+
+    def _score(self, words: list[str]) -> float:
         if not words:
             return -1e9
         w = np.fromiter(map(self.weights.get, words, repeat(self.floor)), dtype=np.float64, count=len(words))
@@ -71,10 +79,11 @@ class Screen:
         else:
             c = np.cumsum(w)
             best = float(max(c[WINDOW - 1], (c[WINDOW:] - c[:-WINDOW]).max()))
-        if self.threshold is not None and best < self.threshold and _OBFUSCATED.search(folded):
-            return float("inf")
         return best
 
     def passes(self, text: str) -> bool:
-        """Whether ``text`` needs the full pipeline."""
-        return self.threshold is None or self.score(text) >= self.threshold
+        """Whether ``text`` needs the full pipeline: its best window reaches the threshold, or it is obfuscated."""
+        if self.threshold is None:
+            return True
+        folded = fold(text)
+        return self._score(_words_of(folded)) >= self.threshold or _OBFUSCATED.search(folded) is not None

@@ -98,7 +98,7 @@ class Injector:
     def __init__(self, spam: Sequence[Piece], anchors: Sequence[tuple[str, str]], seed: int = 0,
                  filler: Sequence[str] = ()) -> None:
         self.rng = random.Random(seed)
-        # ordinary texts that word salad is spun from (``make`` uses its hosts when none are given)
+        # ordinary texts (other pages) that word salad and spun sentences are made from
         self.filler = list(filler)
         # a spam text's sentences without commercial intent ("ok thanks", "Check this out")
         # are not injected: labelling them spam would teach the model to cut ordinary prose
@@ -186,13 +186,9 @@ class Injector:
     def salad(self, piece: Piece, first_ref: int) -> tuple[str, list[str]]:
         """A word-salad paragraph with reference links and autolinks, and its reference definitions."""
         rng = self.rng
-        if self.filler and rng.random() < 0.5:
-            # real salad is mostly ordinary words spun from some unrelated text, only the anchors sell
-            source = rng.choice(self.filler)
-            at = rng.randrange(max(1, len(source) - 1500))
-            words = _WORD.findall(source[at : at + 1500])
-        else:
-            words = []
+        # real salad is mostly ordinary words spun from some unrelated text, only the anchors sell
+        window = self._filler_window(1500)
+        words = _WORD.findall(window) if window is not None else []
         words = words or _WORD.findall(" ".join(self.sentences[piece.id])) or ["the", "product"]
         parts: list[str] = []
         refs: list[str] = []
@@ -210,6 +206,15 @@ class Injector:
         text = " ".join(parts)
         return text[0].upper() + text[1:] + ".", refs
 
+    def _filler_window(self, size: int) -> str | None:
+        """Half of the time (when there is filler), ``size`` characters from a random unrelated page."""
+        rng = self.rng
+        if not self.filler or rng.random() >= 0.5:
+            return None
+        source = rng.choice(self.filler)
+        at = rng.randrange(max(1, len(source) - size))
+        return source[at : at + size]
+
     def spun(self, piece: Piece, k: int) -> str:
         """``k`` fluent sentences with spam phrases worked in, as article spinners write them.
 
@@ -219,12 +224,8 @@ class Injector:
         spam then depends on the phrase and on the page around it, not on the prose.
         """
         rng = self.rng
-        if self.filler and rng.random() < 0.5:
-            source = rng.choice(self.filler)
-            at = rng.randrange(max(1, len(source) - 2000))
-            prose = _sentences(source[at : at + 2000])[1:]
-        else:
-            prose = _sentences(piece.text)
+        window = self._filler_window(2000)
+        prose = _sentences(window)[1:] if window is not None else _sentences(piece.text)
         if not prose:
             return self.sentences_of(piece, k)
         i = rng.randrange(max(1, len(prose) - k + 1))
@@ -360,8 +361,6 @@ class Injector:
              prefix: str = "syn") -> list[Doc]:
         """``n`` documents: ``clean_share`` of them clean hosts, the rest with 1-2 injections."""
         rng = self.rng
-        if not self.filler:
-            self.filler = [h.text for h in hosts]
         docs: list[Doc] = []
         for i in range(n):
             host = rng.choice(hosts)

@@ -11,9 +11,11 @@ Recipe (documented in docs/model.md):
 4. Content model: logistic regression over unit n-gram features. Its scores on
    the training documents are cross-fitted (two folds) so that the context
    model learns from realistic, not memorised, content scores.
-5. Context model: a small ReLU network (32 units) over the dense context/structure
-   features; then the final content model is refit on all documents.
-6. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
+5. Intent model: the same regression over words and URL parts only, fitted
+   without the hard negatives and cross-fitted the same way.
+6. Context model: a small ReLU network (32 units) over the dense context/structure
+   features; then the final content and intent models are refit on all documents.
+7. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
    calibrated against the full model's own catches (:func:`calibrate_screen`).
 """
 
@@ -32,7 +34,7 @@ import numpy as np
 from ..features import content_features, dense_features, is_topic_feature, view_units
 from ..model import Model, default_model_path
 from ..ngrams import NgramTable
-from ..screen import WINDOW, screen_words
+from ..screen import FLOOR, WINDOW, screen_words
 from ..segment import segment
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
@@ -70,7 +72,7 @@ def build_training_docs(data: Path, *, seed: int, n_docs: int, exclude: Iterable
     spam = [p for p in spam_pieces(data) if p.split == split and p.family not in exclude]
     hosts = [p for p in clean_hosts(data) if p.split == split]
     anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] not in exclude]
-    injector = Injector(spam, anchors, seed=seed)
+    injector = Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts])
     docs = injector.make(hosts, n_docs, prefix=f"{split}")
     docs += [Doc(f"hn:{h.id}", h.text, [], h.id, "", "", h.hard_negative) for h in hosts if h.hard_negative]
     return docs
@@ -191,7 +193,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
         n = len(units)
         part = slice(start, start + n)
         dense.append(dense_features(units, views, oof[part], len(fz.docs[len(dense)].text), oof_peak[part],
-                                    intent=oof_intent[part]))
+                                    oof_intent[part]))
         start += n
     D = np.vstack(dense)
     mean = D.mean(axis=0)
@@ -227,7 +229,7 @@ def caught(model: Model, docs: Sequence[Doc]) -> np.ndarray:
 
 
 #: pre-screen fit: weight of a word outside the screen's vocabulary, L2 strength, mining rounds
-SCREEN_FLOOR = -0.1
+SCREEN_FLOOR = FLOOR
 SCREEN_C = 0.05
 SCREEN_ROUNDS = 4
 
@@ -355,7 +357,7 @@ def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995, fou
     screen = model.screen
     spam = np.array([screen.score(d.text) for d, f in zip(docs, found) if f])
     clean = [screen.score(d.text) for d in docs if not d.spans]
-    threshold = float(np.quantile(spam[np.isfinite(spam)], 1 - keep)) - 0.25 if len(spam) else 0.0
+    threshold = float(np.quantile(spam, 1 - keep)) - 0.25 if len(spam) else 0.0
     clean_pass = float((np.array(clean) >= threshold).mean()) if clean else 0.0
     log.info("pre-screen threshold %.3f: passes %.1f%% of the %d caught injected docs, %.1f%% of clean training docs",
              threshold, 100 * (spam >= threshold).mean() if len(spam) else 0, len(spam), 100 * clean_pass)
@@ -365,12 +367,8 @@ def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995, fou
 def set_screen(model: Model, docs: Sequence[Doc], *, seed: int = 0) -> None:
     """Fit the pre-screen's word weights on ``docs`` and calibrate its threshold, in ``model``."""
     found = caught(model, docs)
-    model.screen_weights = fit_screen(docs, found, seed=seed)
-    model.meta["screen_floor"] = SCREEN_FLOOR
-    model._screen = None
-    threshold = calibrate_screen(model, docs, found=found)
-    model.meta["screen"] = threshold
-    model.screen.threshold = threshold
+    model.set_screen(fit_screen(docs, found, seed=seed), SCREEN_FLOOR, None)
+    model.set_screen(model.screen_weights, SCREEN_FLOOR, calibrate_screen(model, docs, found=found))
 
 
 def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = ()) -> Model:
