@@ -54,10 +54,12 @@ STOPWORDS = frozenset(
 class UnitView:
     """A unit's folded text split into its prose words and, for links, its URL."""
 
-    __slots__ = ("host", "kind", "path_words", "query", "ref", "url", "words")
+    __slots__ = ("host", "kind", "lower_start", "path_words", "query", "ref", "url", "words")
 
     def __init__(self, raw: str, kind: int) -> None:
         self.kind = kind
+        # a text unit starting in lower case: an injection cut into a sentence, or a missing break
+        self.lower_start = kind == TEXT and raw[:1].islower()
         self.url = ""
         self.ref = ""
         self.host = ""
@@ -297,10 +299,8 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 22] = np.log1p(lengths)
     filled = words.lens > 0
     if filled.any():
-        flat = words.flat
         X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
-        X[filled, 23] = [flat[s][:1].islower() for s in words.starts[filled].tolist()]
-        X[:, 23] *= kinds == TEXT
+    X[:, 23] = [v.lower_start for v in views]
     X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
     # share of spam-looking entries in a run of consecutive reference definitions
     i = 0
