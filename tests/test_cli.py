@@ -244,11 +244,17 @@ BAD_LINES = {
 }
 
 
-@pytest.mark.parametrize("case", list(BAD_LINES))
-def test_on_error_fail_stops_with_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
+def input_with_bad_line(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A JSONL file whose second line is the bad line of ``case``, and the message it must produce."""
     bad, message = BAD_LINES[case]
     src = tmp_path / "in.jsonl"
     src.write_bytes(GOOD_A + bad + GOOD_B)
+    return src, message
+
+
+@pytest.mark.parametrize("case", list(BAD_LINES))
+def test_on_error_fail_stops_with_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
+    src, message = input_with_bad_line(tmp_path, case)
     out = tmp_path / "out.jsonl"
     status, stdout, stderr = run(["clean", str(src), "-o", str(out), "--errors", str(tmp_path / "e.jsonl")], capsys)
     assert status == 1 and stdout == ""
@@ -259,9 +265,7 @@ def test_on_error_fail_stops_with_no_output(tmp_path: Path, capsys: pytest.Captu
 
 @pytest.mark.parametrize("case", list(BAD_LINES))
 def test_on_error_skip_leaves_the_record_out(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
-    bad, message = BAD_LINES[case]
-    src = tmp_path / "in.jsonl"
-    src.write_bytes(GOOD_A + bad + GOOD_B)
+    src, message = input_with_bad_line(tmp_path, case)
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
     status, stdout, stderr = run(["clean", str(src), "-o", str(out), "--on-error", "skip",
                                   "--errors", str(errors)], capsys)
@@ -276,9 +280,7 @@ def test_on_error_skip_leaves_the_record_out(tmp_path: Path, capsys: pytest.Capt
 
 @pytest.mark.parametrize("case", list(BAD_LINES))
 def test_on_error_keep_passes_the_record_through(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
-    bad, message = BAD_LINES[case]
-    src = tmp_path / "in.jsonl"
-    src.write_bytes(GOOD_A + bad + GOOD_B)
+    src, message = input_with_bad_line(tmp_path, case)
     out = tmp_path / "out.jsonl"
     status, _, stderr = run(["clean", str(src), "-o", str(out), "--on-error", "keep"], capsys)
     assert status == 0
@@ -288,7 +290,7 @@ def test_on_error_keep_passes_the_record_through(tmp_path: Path, capsys: pytest.
     kept = rows[1]
     info = kept["excise"]
     assert message in info["error"] and info["source"] == str(src) and info["line"] == 2
-    original = bad.rstrip(b"\n")
+    original = BAD_LINES[case][0].rstrip(b"\n")
     try:
         parsed = json.loads(original)
     except ValueError:

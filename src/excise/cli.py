@@ -39,6 +39,7 @@ from .io import (
     read_inputs,
     read_records,
 )
+from .training import DEFAULT_DOCS
 from .types import Result
 
 __all__ = ["build_parser", "highlight", "main"]
@@ -121,8 +122,12 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", default=[STDIN], metavar="INPUT",
                         help="a .txt, .jsonl, .jsonl.gz or .jsonl.zst file, a directory of them (read "
                              "recursively, in sorted order) or '-' for stdin (the default)")
+    _text_field_option(parser, "JSONL field")
+
+
+def _text_field_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--text-field", default="text", metavar="NAME",
-                        help="JSONL field that holds the text (default: %(default)s)")
+                        help=f"{what} that holds the text (default: %(default)s)")
 
 
 def _add_clean(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -171,8 +176,7 @@ def _add_eval(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSONL file(s)")
     parser.add_argument("--by", metavar="FIELD", help="also report one row per value of this gold field")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--text-field", default="text", metavar="NAME",
-                        help="gold field that holds the text (default: %(default)s)")
+    _text_field_option(parser, "gold field")
     _engine_options(parser)
     parser.set_defaults(handler=_cmd_eval)
 
@@ -191,19 +195,10 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--tiny", action="store_true", help="a small, fast run, for tests")
     parser.add_argument("--docs", type=int, default=None, metavar="N",
                         help="synthetic training documents (default: the shipped model's recipe, "
-                             f"{_default_docs()})")
+                             f"{DEFAULT_DOCS})")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
     parser.set_defaults(handler=_cmd_train)
-
-
-def _default_docs() -> int | str:
-    """``excise train``'s default number of documents (the training module needs no extra to import)."""
-    try:
-        from .training.train import DEFAULT_DOCS
-    except ImportError:  # pragma: no cover - a broken install; the help text must still print
-        return "see docs/model.md"
-    return DEFAULT_DOCS
 
 
 # --------------------------------------------------------------------------- main

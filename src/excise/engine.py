@@ -73,6 +73,8 @@ class Excisor:
         units, views, X, proba = self.unit_proba(text)
         if not units:
             return Result(model=model.name, length=len(text))
+        if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
+            return Result((), float(proba.max()) * 0.5, model.name, len(text))
         has_words = np.array([bool(v.words) or bool(v.url) for v in views])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
         runs = _with_orphaned_definitions([r for r in runs if _substantial(views, *r)], views)

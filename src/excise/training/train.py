@@ -36,6 +36,7 @@ from ..model import Model, default_model_path
 from ..ngrams import NgramTable
 from ..screen import FLOOR, WINDOW, screen_words
 from ..segment import segment
+from . import DEFAULT_DOCS
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
 
@@ -43,8 +44,6 @@ __all__ = ["build_training_docs", "calibrate_screen", "caught", "fit", "fit_scre
 
 log = logging.getLogger(__name__)
 
-#: synthetic training documents of the shipped model
-DEFAULT_DOCS = 20000
 
 
 def unit_labels(doc: Doc, units: Sequence) -> np.ndarray:
