@@ -35,7 +35,7 @@ def test_intent_is_the_largest_intent_weight_and_is_not_diluted_by_a_long_senten
             "Overall this has to do viagra in italy a lot with this and many other ordinary words besides.")
     units, views, (content, peak, intent) = scores(model_with({"w:viagra": 5.0, "w:council": -3.0}), text)
     assert list(intent) == [0.0, 5.0]
-    X = dense_features(units, views, content, len(text), peak, intent=intent)
+    X = dense_features(units, views, content, text, peak, intent=intent)
     col = {name: i for i, name in enumerate(DENSE_NAMES)}
     assert X[1, col["intent"]] == 5.0 and X[0, col["intent_max_near"]] == 5.0
     assert 0.0 < X[1, col["intent_offtopic"]] <= 5.0

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excise.segment import _BREAK, _LINK_TRIGGER, KIND_NAMES, Unit, segment
+from excise.segment import _BREAK, _LINK_TRIGGER, _STARTERS, KIND_NAMES, Unit, segment
 
 
 def unit_texts(text: str) -> list[tuple[str, str]]:
@@ -173,6 +173,16 @@ def test_missing_sentence_break_splits_before_the_capitalised_word() -> None:
          ["Opening hours", "Monday to Friday from nine to five."]),
         ("She asked: \u201cAre we open?\u201d) Then the doors opened.",
          ["She asked: \u201cAre we open?\u201d)", "Then the doors opened."]),
+        ("0870 is a national rate call But another break-out awarded a kick at goal.",
+         ["0870 is a national rate call", "But another break-out awarded a kick at goal."]),
+        ("subscribe and like all your vids :)\ufeff However, researchers suspect otherwise.",
+         ["subscribe and like all your vids :)\ufeff", "However, researchers suspect otherwise."]),
+        ("matching your needs with hundreds I've also heard that the line is gone.",
+         ["matching your needs with hundreds", "I've also heard that the line is gone."]),
+        ("Our network fits your current situation: The number of new cases rose.",
+         ["Our network fits your current situation:", "The number of new cases rose."]),
+        ("The shirts were Made In China and sold in bulk by the dozen.",
+         ["The shirts were Made In China and sold in bulk by the dozen."]),
     ],
 )
 def test_sentences_split_at_breaks(text: str, expected: list[str]) -> None:
@@ -268,8 +278,7 @@ def test_every_visible_character_is_in_a_unit(text: str) -> None:
 # which the regex engine scans for in C; the rewritten forms must find the same matches.
 PLAIN_BREAK = re.compile(
     r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+(?=\S)"
-    r"|(?<=[a-z0-9%])\s+(?=(?:It|The|This|That|These|Those|They|There|We|He|She|I|You"
-    r"|According|Instead|Overall|However|Also|Our|My|Your)\s)"
+    rf"|(?<=[A-Za-z0-9%):>*+\ufeff])\s+(?=(?:{_STARTERS})(?:\s+[a-z(]|[,'\u2019]))"
     r"|\s+(?=[\u2022\u00b7]\s)|(?<=\S)\s{3,}(?=\S)"
 )
 PLAIN_LINK_TRIGGER = re.compile(r"[\[<]|https?:|www\.", re.IGNORECASE)
@@ -277,7 +286,7 @@ PLAIN_LINK_TRIGGER = re.compile(r"[\[<]|https?:|www\.", re.IGNORECASE)
 _RULE_PIECES = [
     ".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", "\u00bb", ")", "]", "[", "<", ":",
     " ", "  ", "   ", "\t", "\n", "\r", "\u00a0", "\u3000", "\u2022", "\u00b7", " \u2022 ", " \u00b7 ",
-    "It", "The", "There", "Their", "I", "Your", "However", "a", "z", "Z", "9", "%", "x", ". ", "\u2026 ", ".\u201d ",
+    "It", "The", "There", "Their", "I", "If", "In", "Your", "However", "'", ",", "(", ":", "\ufeff", "A", "b", "a", "z", "Z", "9", "%", "x", ". ", "\u2026 ", ".\u201d ",
     "http", "http:", "https:", "HTTP:", "hTtPs:", "http\u017f:", "www", "www.", "WWW.", "wWw.", "h", "w",
 ]
 # mostly pieces of the rules, so that hypothesis hits every branch, and some other characters
@@ -289,7 +298,8 @@ rule_text = st.lists(
 
 RULE_EXAMPLES = [
     "Visit http: now", "or HTTPS: here", "go to wWw. there", "a [b] <c>", "hours \u00b7 daily", "hours \u2022 daily",
-    "take 9 It works", "up 5% The rest", "a waited\u2026 Then", 'b said "now." Then', "c (now.)\u201d  Then",
+    "take 9 It works", "up 5% The rest", "Made In China", "rate call But another", "vids :)\ufeff However, the",
+    "hundreds I've heard", "situation: The number", "CLICK HERE If you", "hepatitis A is", "If you", "Ifs and", "a waited\u2026 Then", 'b said "now." Then', "c (now.)\u201d  Then",
     "a   b", "a \u00a0 b", "one.\n\nTwo", "x\u3000\u3000 \u3000y",
 ]
 
@@ -319,3 +329,35 @@ def test_fast_link_trigger_finds_what_the_plain_rule_finds(text: str, data: st.D
     pos = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(pos, len(text)))
     assert _spans(_LINK_TRIGGER.finditer(text, pos, end)) == _spans(PLAIN_LINK_TRIGGER.finditer(text, pos, end))
+
+
+# --------------------------------------------------------------------------- anchors spelled out by a URL
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ('"We understand dolce vita cream <http://twg-capital.com/dolce-vita-cream.html> the difficulties.',
+         "dolce vita cream"),
+        ("strategy whitening kit number Your mobile http://www.citylorasa.org/decc/number-your-mobile/ were",
+         "number Your mobile"),
+        ("the best cheap-viagra: https://x.biz/p/cheap-viagra.html today", "cheap-viagra:"),
+    ],
+)
+def test_words_a_url_spells_out_before_it_are_a_unit_of_their_own(text: str, anchor: str) -> None:
+    units = segment(text)
+    check_invariants(text, units)
+    assert ("text", anchor) in unit_texts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see the docs at http://python.org/docs/ for more",  # "at" is not in the path: no anchor
+        "resume their active brand viagra http://raindogscine.com/?attachment_id=248 sexual life.",
+        "the hall http://hall.org/ reopened",  # the host does not count, only the path
+    ],
+)
+def test_words_a_url_does_not_spell_out_stay_in_their_sentence(text: str) -> None:
+    before = text[: text.index("http")].strip()
+    assert ("text", before) in unit_texts(text)

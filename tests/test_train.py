@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pytest
+
 from excise import Excisor
 from excise.model import Model
 
@@ -53,3 +55,25 @@ def test_spun_style_works_selling_phrases_into_fluent_sentences(shared_data: Pat
             piece = d.text[start:end]
             assert _INTENT.search(piece), piece
             assert len(re.findall(r"[A-Za-z]+", piece)) >= 5
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_averaged_networks_give_the_mean_logit_of_their_members() -> None:
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+
+    from excise.training.train import _averaged
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    y = (X[:, 0] + 0.5 * X[:, 1] * X[:, 2] > 0).astype(int)
+    nets = [MLPClassifier(hidden_layer_sizes=(8,), max_iter=200, random_state=k).fit(X, y) for k in range(3)]
+
+    def logit(layers: list) -> np.ndarray:
+        (w1, b1), (w2, b2) = layers
+        return (np.maximum(X @ w1 + b1, 0.0) @ w2 + b2).ravel()
+
+    merged = _averaged(nets)
+    members = np.mean([logit(list(zip(n.coefs_, n.intercepts_))) for n in nets], axis=0)
+    np.testing.assert_allclose(logit(merged), members, rtol=1e-10, atol=1e-10)
+    assert merged[0][0].shape == (5, 24)

@@ -21,7 +21,7 @@ class Config:
     pre-screen finds nothing spam-like (see ``excise.screen``).
     """
 
-    threshold: float = 0.6
+    threshold: float = 0.5
     switch_cost: float = 4.0
     screen: bool = True
 

@@ -60,7 +60,7 @@ class Excisor:
         views = view_units(text, units)
         words = DocWords(views)
         content, peak, intent = self.model.ngrams.score(views, self.model.bias, words)
-        X = dense_features(units, views, content, len(text), peak, intent, words)
+        X = dense_features(units, views, content, text, peak, intent, words)
         return units, views, X, self.model.context_proba(X)
 
     def scan(self, text: str) -> Result:

@@ -195,6 +195,10 @@ DENSE_NAMES = (
     "intent_max_near",
     "intent_para_max",
     "intent_offtopic",
+    "caps_share",
+    "phone_number",
+    "money",
+    "exclamation",
 )
 
 
@@ -236,7 +240,7 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
     return coh, near
 
 
-def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text_len: int,
+def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text: str,
                    peak: np.ndarray, intent: np.ndarray, words: DocWords | None = None) -> np.ndarray:
     """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
 
@@ -301,7 +305,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     if filled.any():
         X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
     X[:, 23] = [v.lower_start for v in views]
-    X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
+    X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(len(text), 1)
     # share of spam-looking entries in a run of consecutive reference definitions
     i = 0
     while i < n:
@@ -334,7 +338,41 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 35] = _max_near(intent, 0.0)
     X[:, 36] = _para_max(intent, paras, 0.0)
     X[:, 37] = intent * (1.0 - coh)
+    X[:, 38:42] = shape_features(text, units)
     return X
+
+
+# how advertising is typed, whatever it sells: a phone number, a price or a percentage
+_PHONE = re.compile(r"(?<![\w.,])\+?\d(?:[ \-./]?\d){6,13}(?![\w.,]?\d)")
+_MONEY = re.compile(r"[$\u00a3\u20ac]\s?\d|\d\s?(?:%|percent\b)", re.IGNORECASE)
+_MARKS = str.maketrans({"!": "\x01"})
+
+
+def shape_features(text: str, units: Sequence[Unit]) -> np.ndarray:
+    """Per unit: share of its ASCII letters in upper case ("CLICK HERE"), whether it holds a phone number,
+    a price or percentage, and an exclamation mark. Generic advertising cues, read off the original text."""
+    n = len(units)
+    out = np.zeros((n, 4))
+    if n == 0 or not text:
+        return out
+    starts = np.fromiter((u.start for u in units), dtype=np.int64, count=n)
+    ends = np.fromiter((u.end for u in units), dtype=np.int64, count=n)
+    # one code point per str index
+    codes = (np.frombuffer(text.encode("ascii"), dtype=np.uint8) if text.isascii()
+             else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+    upper = np.concatenate(([0], np.cumsum((codes >= 65) & (codes <= 90))))
+    lower = np.concatenate(([0], np.cumsum((codes >= 97) & (codes <= 122))))
+    bang = np.concatenate(([0], np.cumsum(codes == 33)))
+    up = upper[ends] - upper[starts]
+    letters = up + lower[ends] - lower[starts]
+    np.divide(up, letters, out=out[:, 0], where=letters > 0)
+    out[:, 3] = (bang[ends] - bang[starts]) > 0
+    for col, pattern in ((1, _PHONE), (2, _MONEY)):
+        hits = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
+        if len(hits):
+            # a unit holds a hit if one starts inside it
+            out[:, col] = np.searchsorted(hits, ends) > np.searchsorted(hits, starts)
+    return out
 
 
 def _max_near(values: np.ndarray, pad: float) -> np.ndarray:

@@ -144,8 +144,30 @@ def _row_max(X) -> np.ndarray:
     return out
 
 
+#: the context network is the average of this many networks fitted from different random starts
+ENSEMBLE = 5
+
+
+def _averaged(nets: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One-hidden-layer networks merged into one whose logit is the mean of theirs.
+
+    The hidden layers are laid side by side and the output weights divided by
+    their number: the same network format, exactly the average of the logits.
+    Averaging steadies the units near the decision boundary, where one random
+    start and another disagree.
+    """
+    if any(len(net.coefs_) != 2 for net in nets):
+        raise ValueError("only one-hidden-layer networks can be averaged")
+    k = len(nets)
+    w1 = np.hstack([net.coefs_[0] for net in nets])
+    b1 = np.concatenate([net.intercepts_[0] for net in nets])
+    w2 = np.vstack([net.coefs_[1] for net in nets]) / k
+    b2 = np.mean([net.intercepts_[1] for net in nets], axis=0)
+    return [(w1, b1), (w2, b2)]
+
+
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
-        hidden: tuple[int, ...] = (32,)) -> Model:
+        hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE) -> Model:
     """Train both stages on ``docs``; returns an in-memory model.
 
     Beside the content model, an *intent* model (a linear model over words and URL
@@ -191,16 +213,18 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     for units, views in zip(fz.units, fz.views):
         n = len(units)
         part = slice(start, start + n)
-        dense.append(dense_features(units, views, oof[part], len(fz.docs[len(dense)].text), oof_peak[part],
+        dense.append(dense_features(units, views, oof[part], fz.docs[len(dense)].text, oof_peak[part],
                                     oof_intent[part]))
         start += n
     D = np.vstack(dense)
     mean = D.mean(axis=0)
     scale = D.std(axis=0) + 1e-6
-    mlp = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=300, random_state=seed,
-                        early_stopping=True, n_iter_no_change=12)
-    mlp.fit((D - mean) / scale, fz.y)
-    log.info("context model fitted in %.1fs", time.time() - t0)
+    nets = []
+    for k in range(ensemble):
+        mlp = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=300, random_state=seed + k,
+                            early_stopping=True, n_iter_no_change=12)
+        nets.append(mlp.fit((D - mean) / scale, fz.y))
+        log.info("context network %d of %d fitted in %.1fs", k + 1, ensemble, time.time() - t0)
     final = _fit_content(X, fz.y, C)
     coef = final.coef_.ravel()
     words = sorted(vocab, key=vocab.get)
@@ -210,7 +234,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     return Model(
         ngrams=NgramTable.from_features(content, intent),
         bias=float(final.intercept_[0]),
-        layers=list(zip(mlp.coefs_, mlp.intercepts_)),
+        layers=_averaged(nets),
         mean=mean,
         scale=scale,
         meta={"version": "0.1", "units": int(len(fz.y)), "docs": len(docs), "seed": seed,
