@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from urllib.parse import urlsplit
 
@@ -95,9 +95,14 @@ def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
 
 
 class DocWords:
-    """Every unit's words of one document, flattened, with per-unit bounds: what vectorised evidence reads."""
+    """Every unit's words of one document, flattened, with per-unit bounds: what vectorised evidence reads.
 
-    __slots__ = ("ends", "flat", "lens", "starts", "stop", "unit")
+    ``flat`` holds the words in order, ``lens``/``starts``/``ends`` each unit's share of it and ``unit`` each
+    word's unit. ``distinct`` lists the document's distinct words and ``index`` gives each word's place in it,
+    so that look-ups per word (vocabulary ids, stopwords) run once per distinct word. ``stop`` marks stopwords.
+    """
+
+    __slots__ = ("distinct", "ends", "flat", "index", "lens", "starts", "stop", "unit")
 
     def __init__(self, views: Sequence[UnitView]) -> None:
         n = len(views)
@@ -106,7 +111,14 @@ class DocWords:
         self.ends = np.cumsum(self.lens)
         self.starts = self.ends - self.lens
         self.unit = np.repeat(np.arange(n), self.lens)
-        self.stop = np.fromiter(map(STOPWORDS.__contains__, self.flat), dtype=bool, count=len(self.flat))
+        self.distinct: list[str] = list(dict.fromkeys(self.flat))
+        place = dict(zip(self.distinct, range(len(self.distinct))))
+        self.index = np.fromiter(map(place.__getitem__, self.flat), dtype=np.int64, count=len(self.flat))
+        self.stop = self.of_distinct(map(STOPWORDS.__contains__, self.distinct), bool)
+
+    def of_distinct(self, values: Iterable[object], dtype: type) -> np.ndarray:
+        """Per word of ``flat``: ``values``, which holds one value per distinct word (in ``distinct`` order)."""
+        return np.fromiter(values, dtype=dtype, count=len(self.distinct))[self.index]
 
 
 def _url_parts(url: str) -> tuple[str, list[str], str]:
@@ -209,17 +221,13 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
     """
     coh = np.full(n, 0.5)
     near = np.full(n, 0.5)
-    flat = words.flat
-    total = len(flat)
-    if not total:
+    if not words.flat:
         return coh, near
-    keep = (np.fromiter(map(len, flat), dtype=np.int64, count=total) > 3) & ~words.stop
+    keep = (words.of_distinct(map(len, words.distinct), np.int64) > 3) & ~words.stop
     if not keep.any():
         return coh, near
-    hashes = np.fromiter(map(hash, flat), dtype=np.int64, count=total)[keep]
-    _, word = np.unique(hashes, return_inverse=True)
-    # each (unit, word) pair once
-    pairs = np.unique(word.ravel() * n + words.unit[keep])
+    # each (unit, word) pair once; a word is known by its place among the document's distinct words
+    pairs = _sorted_unique(words.index[keep] * n + words.unit[keep])
     w, u = pairs // n, pairs % n
     occurrences = np.bincount(w)
     # count, for every (unit, word), the units within the window that also hold the word:
@@ -262,9 +270,8 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     doc_mean = float((c * weight).sum() / weight.sum())
     X[:, 5] = doc_mean
     X[:, 6] = float((weight * (c > 0)).sum() / weight.sum())
-    X[:, 7] = c - float(np.median(c))
-    paras = np.array([u.para for u in units])
-    kinds = np.array([u.kind for u in units])
+    X[:, 7] = c - _median(c)
+    starts, ends, kinds, paras, lines = np.array(units, dtype=np.int64).reshape(n, len(Unit._fields)).T
     is_link = kinds != TEXT
     # per-paragraph aggregates via bincount
     para_sum = np.bincount(paras, weights=c)
@@ -280,12 +287,11 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 10] = np.log1p(n_words)
     for k in range(6):
         X[:, 11 + k] = kinds == k
-    lines = np.array([u.line for u in units])
     text_on_line = np.zeros(n, dtype=bool)
     text_on_line[:-1] |= (lines[1:] == lines[:-1]) & (kinds[1:] == TEXT)
     text_on_line[1:] |= (lines[1:] == lines[:-1]) & (kinds[:-1] == TEXT)
     X[:, 17] = is_link & text_on_line
-    linked = [i for i, v in enumerate(views) if v.url]
+    linked = [i for i in np.flatnonzero(is_link).tolist() if views[i].url]  # only links have a URL
     if linked:
         counts = Counter(views[i].host for i in linked)
         top = counts.most_common(1)[0][0]
@@ -295,24 +301,15 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
             X[i, 18] = min(len(v.path_words), 8) / 8.0
             X[i, 19] = "attachment_id" in v.query or v.query in ("p", "page_id")
             X[i, 20] = v.host != top
-    lengths = np.array([u.end - u.start for u in units], dtype=np.float64)
-    X[:, 22] = np.log1p(lengths)
+    X[:, 22] = np.log1p((ends - starts).astype(np.float64))
     filled = words.lens > 0
     if filled.any():
         X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
     X[:, 23] = [v.lower_start for v in views]
-    X[:, 26] = np.array([u.start for u in units], dtype=np.float64) / max(text_len, 1)
+    X[:, 26] = starts.astype(np.float64) / max(text_len, 1)
     # share of spam-looking entries in a run of consecutive reference definitions
-    i = 0
-    while i < n:
-        if kinds[i] == REFDEF:
-            j = i
-            while j < n and kinds[j] == REFDEF:
-                j += 1
-            X[i:j, 28] = float((c[i:j] > 0).mean())
-            i = j
-        else:
-            i += 1
+    for run in _runs(np.flatnonzero(kinds == REFDEF)):
+        X[run, 28] = float((c[run] > 0).mean())
     X[:, 29] = math.log1p(n)
     X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
     # a reference link and its definition vouch for each other: "[anchor][7]" in a
@@ -337,11 +334,34 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     return X
 
 
+def _runs(indices: np.ndarray) -> list[np.ndarray]:
+    """Sorted ``indices`` split into runs of consecutive numbers."""
+    if not len(indices):
+        return []
+    return np.split(indices, np.flatnonzero(np.diff(indices) > 1) + 1)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: ``np.unique`` without its overhead on small arrays."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of a non-empty array, computed as ``np.median`` does (the mean of the middle pair when even)."""
+    ordered = np.sort(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2.0)
+
+
 def _max_near(values: np.ndarray, pad: float) -> np.ndarray:
     """The largest value among the two units before and the two after each unit (``pad`` past the ends)."""
     n = len(values)
-    padded = np.concatenate([np.full(2, pad), values, np.full(2, pad)])
-    return np.stack([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]]).max(axis=0)
+    padded = np.full(n + 4, pad)
+    padded[2:-2] = values
+    return np.maximum(np.maximum(padded[:n], padded[1 : n + 1]), np.maximum(padded[3 : n + 3], padded[4:]))
 
 
 def _para_max(values: np.ndarray, paras: np.ndarray, floor: float) -> np.ndarray:
