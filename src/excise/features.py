@@ -28,6 +28,8 @@ __all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_fea
            "references", "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
+# bytes.translate table that keeps the ASCII letters, digits and "_" (what \w means in ASCII) and blanks the rest
+_ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "_") else 32 for c in range(256))
 _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _TAGS = re.compile(r"<[^>]*>")
@@ -60,11 +62,13 @@ class UnitView:
         self.kind = kind
         # a text unit starting in lower case: an injection cut into a sentence, or a missing break
         self.lower_start = kind == TEXT and raw[:1].islower()
-        self.url = ""
-        self.ref = ""
-        self.host = ""
+        self.url = self.ref = self.host = self.query = ""
         self.path_words: list[str] = []
-        self.query = ""
+        self.words = _words(fold(raw if kind == TEXT else self._read_link(raw)))
+
+    def _read_link(self, raw: str) -> str:
+        """Set the reference label and URL parts of link ``raw``; return its text without the URL and tags."""
+        kind = self.kind
         text = raw
         if kind == REFLINK or kind == REFDEF:
             m = _REF_LABEL.search(raw) if kind == REFLINK else _REF_LABEL.match(raw)
@@ -72,21 +76,32 @@ class UnitView:
             if kind == REFLINK and not self.ref:
                 # "[words][]" refers to the definition labelled by the words themselves
                 self.ref = raw[1 : raw.find("]")].strip().lower()
-        if kind != TEXT:
-            m = _HREF.search(raw) or _URL_IN.search(raw)
-            if m:
-                self.url = m.group(1) if m.re is _HREF else m.group(0)
-                text = raw.replace(self.url, " ")
-                # parsed once here: the content features and the structure features both need it
-                self.host, self.path_words, self.query = _url_parts(self.url)
-            text = _TAGS.sub(" ", text) if "<" in text else text
-        folded = fold(text)
-        words = _TOKEN.findall(folded)
-        if _MAYBE_OBFUSCATED.search(folded):
-            unob = deobfuscate(folded)
-            if unob != folded:
-                words = _TOKEN.findall(unob)
-        self.words = words
+        m = _HREF.search(raw) or _URL_IN.search(raw)
+        if m:
+            self.url = m.group(1) if m.re is _HREF else m.group(0)
+            text = raw.replace(self.url, " ")
+            # parsed once here: the content features and the structure features both need it
+            self.host, self.path_words, self.query = _url_parts(self.url)
+        return _TAGS.sub(" ", text) if "<" in text else text
+
+
+def _words(folded: str) -> list[str]:
+    """The words of a unit's folded text, read through spaced-out letters and l33t digits where it has them."""
+    words = _tokens(folded)
+    if _MAYBE_OBFUSCATED.search(folded):
+        unob = deobfuscate(folded)
+        if unob != folded:
+            words = _tokens(unob)
+    return words
+
+
+def _tokens(folded: str) -> list[str]:
+    """What ``_TOKEN.findall(folded)`` finds, found faster in ASCII text without apostrophes."""
+    if folded.isascii() and "'" not in folded:
+        # there the words are just the runs of letters, digits and "_"; blanking every other byte
+        # and splitting at the blanks finds them four times faster than the regular expression
+        return folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
+    return _TOKEN.findall(folded)
 
 
 def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
