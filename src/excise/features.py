@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
+from string import ascii_lowercase
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -40,6 +41,14 @@ _REF_LABEL = re.compile(r"\[([^\]\n]*)\](?::|$)")
 # engine skips ahead fast; it matches exactly where r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]" does.
 _MAYBE_OBFUSCATED = re.compile(
     r"[ .\-_*013457@$](?:(?<=\b[a-z][ .\-_*])[a-z][ .\-_*][a-z]\b|(?<=[a-z][013457@$])[013457@$]*[a-z])"
+)
+# Its attempt at every space is still most of the cost of a unit's words, so ASCII text is first
+# checked for what every match needs, with each byte replaced by its class: "a" a letter, " " a
+# separator other than "_", "1" a l33t digit or sign, "#" anything else. A match needs three letters
+# joined by separators ("a a a", or an "_" in the text) or a letter before a l33t character ("a1").
+_OBFUSCATION_CLASSES = bytes(
+    ord("a") if chr(c) in ascii_lowercase else ord(" ") if chr(c) in " .-*" else ord("1") if chr(c) in "013457@$"
+    else ord("#") for c in range(256)
 )
 
 STOPWORDS = frozenset(
@@ -88,11 +97,20 @@ class UnitView:
 def _words(folded: str) -> list[str]:
     """The words of a unit's folded text, read through spaced-out letters and l33t digits where it has them."""
     words = _tokens(folded)
-    if _MAYBE_OBFUSCATED.search(folded):
+    if _maybe_obfuscated(folded):
         unob = deobfuscate(folded)
         if unob != folded:
             words = _tokens(unob)
     return words
+
+
+def _maybe_obfuscated(folded: str) -> bool:
+    """Whether ``_MAYBE_OBFUSCATED`` matches in ``folded`` (it is not searched where it cannot match)."""
+    if folded.isascii():
+        classes = folded.encode("ascii").translate(_OBFUSCATION_CLASSES)
+        if b"a a a" not in classes and b"a1" not in classes and "_" not in folded:
+            return False
+    return _MAYBE_OBFUSCATED.search(folded) is not None
 
 
 def _tokens(folded: str) -> list[str]:
