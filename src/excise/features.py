@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
+from operator import attrgetter
 from string import ascii_lowercase
 from urllib.parse import urlsplit
 
@@ -304,7 +305,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 5] = doc_mean
     X[:, 6] = float((weight * (c > 0)).sum() / weight.sum())
     X[:, 7] = c - _median(c)
-    starts, ends, kinds, paras, lines = np.array(units, dtype=np.int64).reshape(n, len(Unit._fields)).T
+    starts, ends, kinds, paras, lines = _unit_columns(units)
     is_link = kinds != TEXT
     # per-paragraph aggregates via bincount
     para_sum = np.bincount(paras, weights=c)
@@ -318,8 +319,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 8] = coh
     X[:, 9] = coh_near
     X[:, 10] = np.log1p(n_words)
-    for k in range(6):
-        X[:, 11 + k] = kinds == k
+    X[np.arange(n), 11 + kinds] = 1.0  # kind_text … kind_image
     text_on_line = np.zeros(n, dtype=bool)
     text_on_line[:-1] |= (lines[1:] == lines[:-1]) & (kinds[1:] == TEXT)
     text_on_line[1:] |= (lines[1:] == lines[:-1]) & (kinds[:-1] == TEXT)
@@ -338,7 +338,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     filled = words.lens > 0
     if filled.any():
         X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
-    X[:, 23] = [v.lower_start for v in views]
+    X[:, 23] = np.fromiter(map(attrgetter("lower_start"), views), dtype=bool, count=n)
     X[:, 26] = starts.astype(np.float64) / max(text_len, 1)
     # share of spam-looking entries in a run of consecutive reference definitions
     for run in _runs(np.flatnonzero(kinds == REFDEF)):
@@ -365,6 +365,12 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 36] = _para_max(intent, paras, 0.0)
     X[:, 37] = intent * (1.0 - coh)
     return X
+
+
+def _unit_columns(units: Sequence[Unit]) -> np.ndarray:
+    """The units as one integer column per field (start, end, kind, para, line)."""
+    width = len(Unit._fields)
+    return np.fromiter(chain.from_iterable(units), dtype=np.int64, count=len(units) * width).reshape(-1, width).T
 
 
 def _runs(indices: np.ndarray) -> list[np.ndarray]:
