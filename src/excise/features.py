@@ -44,12 +44,13 @@ _MAYBE_OBFUSCATED = re.compile(
     r"[ .\-_*013457@$](?:(?<=\b[a-z][ .\-_*])[a-z][ .\-_*][a-z]\b|(?<=[a-z][013457@$])[013457@$]*[a-z])"
 )
 # Its attempt at every space is still most of the cost of a unit's words, so ASCII text is first
-# checked for what every match needs, with each byte replaced by its class: "a" a letter, " " a
-# separator other than "_", "1" a l33t digit or sign, "#" anything else. A match needs three letters
-# joined by separators ("a a a", or an "_" in the text) or a letter before a l33t character ("a1").
+# checked for what every match needs, with each byte replaced by its class: "a" a letter, "1" a
+# l33t digit, "#" another word character, " " anything else. Without "_", "@" or "$" in the text,
+# a match needs three single letters between non-word characters (" a a a ", the text padded with
+# blanks) or a letter before a l33t digit ("a1").
 _OBFUSCATION_CLASSES = bytes(
-    ord("a") if chr(c) in ascii_lowercase else ord(" ") if chr(c) in " .-*" else ord("1") if chr(c) in "013457@$"
-    else ord("#") for c in range(256)
+    ord("a") if chr(c) in ascii_lowercase else ord("1") if chr(c) in "013457"
+    else ord("#") if c < 128 and (chr(c).isalnum() or chr(c) == "_") else ord(" ") for c in range(256)
 )
 
 STOPWORDS = frozenset(
@@ -107,9 +108,9 @@ def _words(folded: str) -> list[str]:
 
 def _maybe_obfuscated(folded: str) -> bool:
     """Whether ``_MAYBE_OBFUSCATED`` matches in ``folded`` (it is not searched where it cannot match)."""
-    if folded.isascii():
-        classes = folded.encode("ascii").translate(_OBFUSCATION_CLASSES)
-        if b"a a a" not in classes and b"a1" not in classes and "_" not in folded:
+    if folded.isascii() and "_" not in folded and "@" not in folded and "$" not in folded:
+        classes = b" " + folded.encode("ascii").translate(_OBFUSCATION_CLASSES) + b" "
+        if b" a a a " not in classes and b"a1" not in classes:
             return False
     return _MAYBE_OBFUSCATED.search(folded) is not None
 
