@@ -128,9 +128,6 @@ def segment(text: str) -> list[Unit]:
     para = 0
     pos = 0
     blank = False
-    # most documents have no link at all: then no line needs looking at for one
-    has_bracket = "[" in text
-    may_link = _LINK_TRIGGER.search(text) is not None
     for line_no, raw in enumerate(text.split("\n")):
         end = pos + len(raw)
         stripped = raw.strip()
@@ -141,9 +138,9 @@ def segment(text: str) -> list[Unit]:
             # bounds of the trimmed line; most lines have nothing to trim
             first = pos if len(stripped) == len(raw) else pos + len(raw) - len(raw.lstrip())
             last = first + len(stripped)
-            if has_bracket and _REFDEF.match(text, pos, end):
+            if _REFDEF.match(text, pos, end):
                 units.append(Unit(first, last, REFDEF, para, line_no))
-            elif may_link and _LINK_TRIGGER.search(text, pos, end):
+            elif _LINK_TRIGGER.search(text, pos, end):
                 _link_units(text, pos, end, para, line_no, units)
             else:
                 _split_sentences(text, first, last, para, line_no, units)
