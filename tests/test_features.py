@@ -1,20 +1,68 @@
-"""Evidence read off the original text: the advertising-shape features of each unit."""
+"""Per-unit evidence: the fast paths find exactly what their plain definitions find; the advertising shape."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excise.features import DENSE_NAMES, shape_features
+from excise.features import DENSE_NAMES, _maybe_obfuscated, _tokens, shape_features
+from excise.normalize import _fold, fold
 from excise.segment import segment
+
+# the plain definition of a word; features._tokens reads ASCII text without it
+_TOKEN = re.compile(r"\w+(?:'\w+)?")
+
+ascii_text = st.text(st.characters(max_codepoint=127), max_size=200)
+mixed_text = st.text(st.sampled_from("ab Z_09'’.-&;\u00e9\u0430\u03a3\u00a0\u200b\x1c\t\n"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ascii_text, mixed_text, st.text(max_size=100)))
+def test_tokens_are_the_token_pattern_matches(text: str) -> None:
+    assert _tokens(text) == _TOKEN.findall(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ascii_text, mixed_text))
+def test_fold_fast_path_folds_like_the_full_fold(text: str) -> None:
+    assert fold(text) == _fold(text)
+
+
+# the plain form of features._MAYBE_OBFUSCATED
+_OBFUSCATED = re.compile(r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]")
+obfuscation_text = st.text(st.sampled_from("abcxyzAB _.-*019234567@$#'/\u00e9\u0430"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(obfuscation_text, ascii_text, mixed_text))
+def test_maybe_obfuscated_is_the_plain_pattern(text: str) -> None:
+    assert _maybe_obfuscated(text) == bool(_OBFUSCATED.search(text))
+
+
+@pytest.mark.parametrize("text", ["v.i.a.g.r.a", "c i a l i s", "a_b_c", "v1agra", "p@yday", "ca$h", "x-y-z"])
+def test_maybe_obfuscated_finds_the_obfuscations(text: str) -> None:
+    assert _maybe_obfuscated(text)
+
+
+# --------------------------------------------------------------------------- advertising shape
 
 CAPS, PHONE, MONEY, BANG = range(4)
 
 
-def _shape(text: str) -> dict[str, np.ndarray]:
+def _shape_of_units(text: str) -> tuple[list, np.ndarray]:
     units = segment(text)
-    return {text[u.start : u.end]: row for u, row in zip(units, shape_features(text, units))}
+    starts = np.array([u.start for u in units], dtype=np.int64)
+    ends = np.array([u.end for u in units], dtype=np.int64)
+    return units, shape_features(text, starts, ends)
+
+
+def _shape(text: str) -> dict[str, np.ndarray]:
+    units, rows = _shape_of_units(text)
+    return {text[u.start : u.end]: row for u, row in zip(units, rows)}
 
 
 def test_shape_columns_are_the_last_dense_features() -> None:
@@ -36,7 +84,6 @@ def test_advertising_shape_is_found_in_its_own_unit_only() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_shape_features_are_bounded_on_arbitrary_text(text: str) -> None:
-    units = segment(text)
-    out = shape_features(text, units)
+    units, out = _shape_of_units(text)
     assert out.shape == (len(units), 4)
     assert ((out >= 0) & (out <= 1)).all()

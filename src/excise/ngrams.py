@@ -113,7 +113,7 @@ class NgramTable:
             words = DocWords(views)
         lens, starts, ends = words.lens, words.starts, words.ends
         total = len(words.flat)
-        ids = np.fromiter(map(self.vocab.get, words.flat, repeat(0)), dtype=np.int64, count=total)
+        ids = words.of_distinct(map(self.vocab.get, words.distinct, repeat(0)), np.int64)
         token_w = self.unigram[ids]
         # the bigram starting at each token, zero where the next token is in another unit
         pair_w = np.zeros(total)

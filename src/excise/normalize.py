@@ -89,6 +89,8 @@ def _fold(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-cased, NFKC-normalised, look-alike-folded text with invisible characters removed."""
+    if text.isascii() and "&" not in text:
+        return text.lower()  # the common case: nothing to fold but the case
     if len(text) < 64:
         return _fold_cached(text)
     return _fold(text)
