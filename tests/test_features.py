@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excise.features import DENSE_NAMES, _maybe_obfuscated, _tokens, shape_features
+from excise.features import _PHONE, DENSE_NAMES, _maybe_obfuscated, _tokens, shape_features
 from excise.normalize import _fold, fold
 from excise.segment import segment
 
@@ -87,3 +87,14 @@ def test_shape_features_are_bounded_on_arbitrary_text(text: str) -> None:
     units, out = _shape_of_units(text)
     assert out.shape == (len(units), 4)
     assert ((out >= 0) & (out <= 1)).all()
+
+
+# the plain form of features._PHONE
+_PLAIN_PHONE = re.compile(r"(?<![\w.,])\+?\d(?:[ \-./]?\d){6,13}(?![\w.,]?\d)")
+phone_text = st.text(st.sampled_from("0123456789 +-./,a_\u0661"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(phone_text, ascii_text, mixed_text))
+def test_fast_phone_pattern_finds_what_the_plain_one_finds(text: str) -> None:
+    assert [m.span() for m in _PHONE.finditer(text)] == [m.span() for m in _PLAIN_PHONE.finditer(text)]
