@@ -127,18 +127,21 @@ MAX_ANCHOR_WORDS = 6
 def _spelled_anchor(text: str, pos: int, url_start: int, url_end: int) -> int:
     """Where the words of ``text[pos:url_start]`` that the URL's path spells out begin (``url_start``: none).
 
-    Only the last ``MAX_ANCHOR_WORDS`` words count, each must occur in the path
-    (after the host), and together they must hold at least four letters.
+    Only the last ``MAX_ANCHOR_WORDS`` words count, they must stand right before
+    the URL, each must occur in the path (after the host), and together they must
+    hold at least four letters.
     """
     url = text[url_start:url_end].lower()
     path = url[_URL_HOST.match(url).end():]
     gap_start = url_start
     while gap_start > pos and text[gap_start - 1] in _ANCHOR_GAP:
         gap_start -= 1
-    if not path or gap_start == url_start == pos:
+    if not path or gap_start == pos:
         return url_start
-    slug = set(_ANCHOR_WORD.findall(path))
     words = list(_ANCHOR_WORD.finditer(text, max(pos, gap_start - 80), gap_start))
+    if not words or words[-1].end() != gap_start:
+        return url_start  # the URL does not follow a word
+    slug = set(_ANCHOR_WORD.findall(path))
     anchor = url_start
     letters = 0
     for w in reversed(words[-MAX_ANCHOR_WORDS:]):
@@ -146,8 +149,6 @@ def _spelled_anchor(text: str, pos: int, url_start: int, url_end: int) -> int:
             break
         anchor = w.start()
         letters += len(w.group())
-    if words and words[-1].end() != gap_start:
-        return url_start  # the URL does not follow a word
     return anchor if letters >= 4 else url_start
 
 
@@ -160,12 +161,11 @@ def _link_units(text: str, start: int, end: int, para: int, line: int, out: list
         if kind == URL:
             while m_end > m_start and text[m_end - 1] in _URL_TAIL:
                 m_end -= 1
-        if kind == URL or text[m_start : m_start + 2].lower() != "<a" and text[m_start] == "<":
-            anchor = _spelled_anchor(text, pos, m_start, m_end)
-            _sentences(text, pos, anchor, para, line, out)
-            _sentences(text, anchor, m_start, para, line, out)
-        else:
-            _sentences(text, pos, m_start, para, line, out)
+        # a bare URL or an autolink "<http://…>" (not an HTML anchor) may follow the anchor it spells out
+        bare = kind == URL or text[m_start] == "<" and text[m_start + 1 : m_start + 2].lower() != "a"
+        anchor = _spelled_anchor(text, pos, m_start, m_end) if bare else m_start
+        _sentences(text, pos, anchor, para, line, out)
+        _sentences(text, anchor, m_start, para, line, out)
         out.append(Unit(m_start, m_end, kind, para, line))
         pos = m_end
     _sentences(text, pos, end, para, line, out)
