@@ -77,3 +77,19 @@ def test_averaged_networks_give_the_mean_logit_of_their_members() -> None:
     members = np.mean([logit(list(zip(n.coefs_, n.intercepts_))) for n in nets], axis=0)
     np.testing.assert_allclose(logit(merged), members, rtol=1e-10, atol=1e-10)
     assert merged[0][0].shape == (5, 24)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_single_network_of_any_depth_is_kept_as_it_is() -> None:
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+
+    from excise.training.train import _averaged
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 4))
+    net = MLPClassifier(hidden_layer_sizes=(6, 3), max_iter=50, random_state=0).fit(X, X[:, 0] > 0)
+    layers = _averaged([net])
+    assert [w.shape for w, _ in layers] == [(4, 6), (6, 3), (3, 1)]
+    with pytest.raises(ValueError, match="ensemble=1"):
+        _averaged([net, net])

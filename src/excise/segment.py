@@ -119,7 +119,7 @@ def _sentences(text: str, start: int, end: int, para: int, line: int, out: list[
 # An anchor written out in front of a bare URL ("dolce vita cream http://x.com/dolce-vita-cream.html")
 # is the words just before the URL that its path spells out: they become a unit of their own.
 _ANCHOR_WORD = re.compile(r"[^\W_]+")
-_URL_HOST = re.compile(r"^(?:<?\w+://)?[^/?#\s]*", re.IGNORECASE)
+_URL_HOST = re.compile(r"^(?:<?\w+://)?[^/?#\s]*")  # matched on the lower-cased URL
 _ANCHOR_GAP = frozenset(" \t:-\u2013\u2014")
 MAX_ANCHOR_WORDS = 6
 

@@ -149,15 +149,18 @@ ENSEMBLE = 5
 
 
 def _averaged(nets: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
-    """One-hidden-layer networks merged into one whose logit is the mean of theirs.
+    """The layers of one network whose logit is the mean of the logits of ``nets``.
 
-    The hidden layers are laid side by side and the output weights divided by
-    their number: the same network format, exactly the average of the logits.
-    Averaging steadies the units near the decision boundary, where one random
-    start and another disagree.
+    One network is taken as it is, whatever its depth. One-hidden-layer networks
+    are merged by laying their hidden layers side by side and dividing the output
+    weights by their number: the same network format, exactly the average of the
+    logits. Averaging steadies the units near the decision boundary, where one
+    random start and another disagree.
     """
+    if len(nets) == 1:
+        return list(zip(nets[0].coefs_, nets[0].intercepts_))
     if any(len(net.coefs_) != 2 for net in nets):
-        raise ValueError("only one-hidden-layer networks can be averaged")
+        raise ValueError("only one-hidden-layer networks can be averaged: fit deeper ones with ensemble=1")
     k = len(nets)
     w1 = np.hstack([net.coefs_[0] for net in nets])
     b1 = np.concatenate([net.intercepts_[0] for net in nets])
