@@ -26,7 +26,11 @@ _MARK = re.compile(r"SPAM\w*")
 
 
 class FakeExcisor:
-    """Cuts every word starting with SPAM; rejects documents that say REJECT; remembers its options."""
+    """Cuts every word starting with SPAM; rejects documents that say REJECT; remembers its options.
+
+    Like the real engine, it scans a batch as a whole: a batch holding a rejected document is rejected.
+    ``batches`` records the size of every batch it was handed.
+    """
 
     last: FakeExcisor | None = None
     fail_with: BaseException | None = None
@@ -34,7 +38,12 @@ class FakeExcisor:
     def __init__(self, model: str | None = None, *, config: Config | None = None) -> None:
         self.model = model
         self.config = config
+        self.batches: list[int] = []
         FakeExcisor.last = self
+
+    def scan_batch(self, texts: list[str]) -> list[Result]:
+        self.batches.append(len(texts))
+        return [self.scan(text) for text in texts]
 
     def scan(self, text: str) -> Result:
         if FakeExcisor.fail_with is not None:
@@ -301,6 +310,56 @@ def test_on_error_keep_passes_the_record_through(tmp_path: Path, capsys: pytest.
     else:  # not a JSON object: the raw line travels in the excise object
         assert set(kept) == {"excise"}
         assert info["raw"] == original.decode("utf-8", "replace")
+
+
+def many_records(n: int, rejected: set[int], malformed: set[int]) -> bytes:
+    """``n`` JSONL lines: line ``i`` (1-based) is rejected by the engine, malformed JSON, or a good record."""
+    lines = []
+    for i in range(1, n + 1):
+        if i in malformed:
+            lines.append(b'{"id": "%d", "text": ' % i)
+        else:
+            text = "REJECT me" if i in rejected else f"Record {i} says SPAM{i} once."
+            lines.append(json.dumps({"id": str(i), "text": text}).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("mode", ["skip", "keep"])
+def test_records_are_scanned_in_bounded_batches_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    monkeypatch.setattr(cli, "BATCH_RECORDS", 16)
+    rejected, malformed = {5, 17, 18, 40, 100}, {3, 17 + 16, 99}
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(many_records(100, rejected, malformed))
+    out = tmp_path / "out.jsonl"
+    status, _, stderr = run(["clean", str(src), "-o", str(out), "--on-error", mode], capsys)
+    assert status == 0
+    assert FakeExcisor.last is not None and max(FakeExcisor.last.batches) <= 16
+    assert sum(FakeExcisor.last.batches) >= 100 - len(malformed)  # every good record was scanned
+    bad = rejected | malformed
+    warned = [int(m) for m in re.findall(rf"{re.escape(str(src))}:(\d+): ", stderr)]
+    assert warned == sorted(bad)  # each bad record named by its own line, in order
+    assert stderr.count("document rejected by the engine") == len(rejected)
+    rows = read_jsonl(out.read_text())
+    good = [i for i in range(1, 101) if i not in bad]
+    if mode == "skip":
+        assert [row["id"] for row in rows] == [str(i) for i in good]
+    else:
+        assert len(rows) == 100
+        assert [row["excise"].get("line") for row in rows if "error" in row["excise"]] == sorted(bad)
+        rows = [row for row in rows if "error" not in row["excise"]]
+    for i, row in zip(good, rows):  # the rest of each rejected batch still goes out, cleaned
+        text = f"Record {i} says SPAM{i} once."
+        assert row["id"] == str(i) and row["excise"] == expected_excise(text) and row["text"] == f"Record {i} says once."
+
+
+def test_a_batch_holds_a_bounded_amount_of_text(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "BATCH_CHARS", 1000)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(jsonl([{"id": str(i), "text": "word " * 120} for i in range(10)]))  # 600 characters each
+    assert run(["clean", str(src), "-o", str(tmp_path / "out.jsonl")], capsys) == (0, "", "")
+    assert FakeExcisor.last is not None and FakeExcisor.last.batches == [2, 2, 2, 2, 2]
 
 
 @pytest.mark.parametrize("mode", ["fail", "skip", "keep"])

@@ -277,28 +277,67 @@ def _excisor(args: argparse.Namespace) -> Excisor:
     return Excisor(args.model, config=config)
 
 
-def _scan(excisor: Excisor, record: Record) -> Result:
-    """Scan one good record; a blank document is passed through with no spans."""
+#: records scanned together (``Excisor.scan_batch``), and the most characters of text a batch gathers:
+#: enough to pay numpy's fixed cost per call once for many short documents, few enough to bound memory
+BATCH_RECORDS = 128
+BATCH_CHARS = 1 << 19
+
+
+def _text(record: Record) -> str:
+    """The document of a good record."""
     assert record.text is not None
-    result = excisor.scan(record.text)
-    if not record.text.strip() and result.spans:
+    return record.text
+
+
+def _blank_kept(record: Record, result: Result) -> Result:
+    """``result`` of a good record; a blank document is passed through with no spans."""
+    if not _text(record).strip() and result.spans:
         # The contract is "blank in, blank out, nothing cut", whatever the model says.
         result = dataclasses.replace(result, spans=(), score=0.0)
     return result
 
 
-def _scanned(excisor: Excisor, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
-    """Pair each record with its scan; a document the engine rejects becomes a bad record."""
+def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
+    """``records`` in order, in lists of at most ``BATCH_RECORDS`` holding about ``BATCH_CHARS`` of text at most."""
+    batch: list[Record] = []
+    chars = 0
     for record in records:
-        if not record.ok:
-            yield record, None
-            continue
+        batch.append(record)
+        chars += len(record.text) if record.text is not None else 0
+        if len(batch) >= BATCH_RECORDS or chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _scanned(excisor: Excisor, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
+    """Pair each record with its scan, in input order; a document the engine rejects becomes a bad record.
+
+    Records are read and scanned a batch at a time (see ``BATCH_RECORDS``). When
+    the engine rejects a batch, its documents are scanned again one by one, so
+    that only the documents it rejects become bad records and the others still go out.
+    """
+    for batch in _batches(records):
         try:
-            result = _scan(excisor, record)
-        except InputError as exc:
-            yield dataclasses.replace(record, text=None, error=exc.message), None
-            continue
-        yield record, result
+            results: Iterator[Result] | None = iter(excisor.scan_batch([_text(r) for r in batch if r.ok]))
+        except InputError:
+            results = None
+        for record in batch:
+            if not record.ok:
+                yield record, None
+            elif results is not None:
+                yield record, _blank_kept(record, next(results))
+            else:
+                yield _scanned_alone(excisor, record)
+
+
+def _scanned_alone(excisor: Excisor, record: Record) -> tuple[Record, Result | None]:
+    """One good record with its scan, or as a bad record if the engine rejects its document."""
+    try:
+        return record, _blank_kept(record, excisor.scan(_text(record)))
+    except InputError as exc:
+        return dataclasses.replace(record, text=None, error=exc.message), None
 
 
 # --------------------------------------------------------------------------- clean

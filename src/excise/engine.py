@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from .bounds import DocBounds
 from .config import Config
 from .decode import viterbi_runs
 from .families import family_of
-from .features import DENSE_NAMES, DocWords, UnitView, dense_features, references, view_units
+from .features import DENSE_NAMES, DocWords, UnitView, batch_dense_features, references, view_units
 from .model import Model
 from .normalize import fold
 from .segment import REFDEF, Unit, segment
@@ -57,30 +58,71 @@ class Excisor:
         units = segment(text)
         if not units:
             return units, [], np.zeros((0, len(DENSE_NAMES))), np.zeros(0)
-        views = view_units(text, units)
+        views, X, proba, _ = self._batch_proba([text], [units])
+        return units, views, X, proba
+
+    def _batch_proba(self, texts: Sequence[str], units: Sequence[list[Unit]]
+                     ) -> tuple[list[UnitView], np.ndarray, np.ndarray, DocBounds]:
+        """Views, dense features and spam probabilities of the units of several documents, end to end.
+
+        Every document has at least one unit. The views and words are read one
+        document at a time; the n-gram scores, the dense features and the network
+        run once for all of them, each document's rows exactly as alone.
+        """
+        model = self.model
+        docs = DocBounds([len(u) for u in units])
+        views = [view for text, doc_units in zip(texts, units) for view in view_units(text, doc_units)]
         words = DocWords(views)
-        content, peak, intent = self.model.ngrams.score(views, self.model.bias, words)
-        X = dense_features(units, views, content, text, peak, intent, words)
-        return units, views, X, self.model.context_proba(X)
+        content, peak, intent = model.ngrams.score(views, model.bias, words, docs)
+        flat = [unit for doc_units in units for unit in doc_units]
+        X = batch_dense_features(texts, flat, views, content, peak, intent, words, docs)
+        return views, X, model.context_proba(X, docs), docs
 
     def scan(self, text: str) -> Result:
         """Find the injected spans of ``text``; offsets index ``text`` itself."""
+        return self.scan_batch([text])[0]
+
+    def scan_batch(self, texts: Sequence[str]) -> list[Result]:
+        """:meth:`scan` of each text, in order: the same results, found faster.
+
+        Each document that needs the unit pipeline is segmented on its own, then the
+        numpy stages run once over the units of all of them, which pays numpy's
+        fixed cost per call once per batch instead of once per document (most of
+        the time of a short document). A document's result does not depend on the
+        others in the batch. Memory grows with the batch: a few hundred documents
+        at a time suit it.
+        """
         model = self.model
-        if not text or text.isspace():
-            return Result(model=model.name, length=len(text))
-        if self.config.screen and not model.screen.passes(text):
-            return Result(model=model.name, length=len(text))
-        units, views, X, proba = self.unit_proba(text)
-        if not units:
-            return Result(model=model.name, length=len(text))
+        results = [Result(model=model.name, length=len(text)) for text in texts]
+        todo: list[int] = []
+        units: list[list[Unit]] = []
+        for i, text in enumerate(texts):
+            if not text or text.isspace() or (self.config.screen and not model.screen.passes(text)):
+                continue
+            doc_units = segment(text)
+            if doc_units:
+                todo.append(i)
+                units.append(doc_units)
+        if not todo:
+            return results
+        batch = [texts[i] for i in todo]
+        views, X, proba, docs = self._batch_proba(batch, units)
+        for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
+            results[i] = self._decoded(text, doc_units, views[rows], X[rows], proba[rows])
+        return results
+
+    def _decoded(self, text: str, units: list[Unit], views: Sequence[UnitView], X: np.ndarray,
+                 proba: np.ndarray) -> Result:
+        """The result of one document from its units' features and probabilities: decode, then build spans."""
+        name = self.model.name
         if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
-            return Result((), float(proba.max()) * 0.5, model.name, len(text))
+            return Result((), float(proba.max()) * 0.5, name, len(text))
         has_words = np.array([bool(v.words) or bool(v.url) for v in views])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
         runs = _with_orphaned_definitions([r for r in runs if _substantial(views, *r)], views)
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
-        return Result(tuple(spans), doc_score, model.name, len(text))
+        return Result(tuple(spans), doc_score, name, len(text))
 
     def clean(self, text: str) -> str:
         """``text`` with the injected spans cut out."""

@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from .bounds import DocBounds
 from .normalize import deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
-__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "content_features", "dense_features", "is_topic_feature",
-           "references", "url_features", "view_units"]
+__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "batch_dense_features", "batch_shape_features", "content_features",
+           "dense_features", "is_topic_feature", "references", "shape_features", "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 # bytes.translate table that keeps the ASCII letters, digits and "_" (what \w means in ASCII) and blanks the rest
@@ -249,8 +250,8 @@ DENSE_NAMES = (
 )
 
 
-def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each unit's content words found elsewhere in the document, far from it.
+def _cohesion(words: DocWords, docs: DocBounds, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each unit's content words found elsewhere in its document, far from it.
 
     Injected text shares few words with the page around it; legitimate text keeps
     talking about the same things. Units within ``window`` of a unit do not count
@@ -258,6 +259,7 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
     Content words are words of four letters or more that are not stopwords.
     Returns (far share, near share); a unit without content words gets 0.5 for both.
     """
+    n = len(docs.doc)
     coh = np.full(n, 0.5)
     near = np.full(n, 0.5)
     if not words.flat:
@@ -265,18 +267,21 @@ def _cohesion(words: DocWords, n: int, window: int) -> tuple[np.ndarray, np.ndar
     keep = (words.of_distinct(map(len, words.distinct), np.int64) > 3) & ~words.stop
     if not keep.any():
         return coh, near
-    # each (unit, word) pair once; a word is known by its place among the document's distinct words
+    # each (unit, word) pair once; a word is known by its place among the distinct words
     pairs = _sorted_unique(words.index[keep] * n + words.unit[keep])
     w, u = pairs // n, pairs % n
-    occurrences = np.bincount(w)
+    # sorted by (word, unit), and so by (word, document, unit): a group is one word in one document
+    d = docs.doc[u]
+    group = np.cumsum(np.concatenate(([True], (w[1:] != w[:-1]) | (d[1:] != d[:-1])))) - 1
+    occurrences = np.bincount(group)
     # count, for every (unit, word), the units within the window that also hold the word:
-    # sorted by (word, unit), the window bounds are a binary search inside each word's band
+    # sorted by (group, unit), the window bounds are a binary search inside each group's band
     band = n + 2 * window + 2
-    key = w * band + u
+    key = group * band + u
     local = np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left")
     cnt = np.bincount(u, minlength=n)
     has = cnt > 0
-    far = np.bincount(u, weights=(occurrences[w] - local) > 0, minlength=n)
+    far = np.bincount(u, weights=(occurrences[group] - local) > 0, minlength=n)
     close = np.bincount(u, weights=local > 1, minlength=n)
     coh[has] = far[has] / cnt[has]
     near[has] = close[has] / cnt[has]
@@ -293,24 +298,44 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     network weighs it against lexical cohesion, so a drug name on a page about
     something else counts, and on a page about the drug does not.
     """
+    if not units:
+        return np.zeros((0, len(DENSE_NAMES)), dtype=np.float64)
+    return batch_dense_features([text], units, views, content, peak, intent,
+                                words if words is not None else DocWords(views), DocBounds.single(len(units)))
+
+
+def batch_dense_features(texts: Sequence[str], units: Sequence[Unit], views: Sequence[UnitView],
+                         content: np.ndarray, peak: np.ndarray, intent: np.ndarray, words: DocWords,
+                         docs: DocBounds) -> np.ndarray:
+    """The dense features of a batch of documents whose units lie end to end, as ``docs`` says.
+
+    Each document's rows are exactly what :func:`dense_features` gives it alone:
+    neighbours, paragraphs, reference links, link domains, cohesion windows and
+    document aggregates all stay inside the document, and its sums are rounded
+    as its own. ``units`` index their own document's text (``texts[d]``); every
+    document has at least one unit.
+    """
     n = len(units)
     X = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
     if n == 0:
         return X
+    doc = docs.doc
     c = content
     X[:, 0] = c
-    X[1:, 1] = c[:-1]
-    X[:-1, 2] = c[1:]
-    X[:, 3] = _max_near(c, -10.0)
-    if words is None:
-        words = DocWords(views)
+    X[:, 1] = docs.shifted(c, -1, 0.0)
+    X[:, 2] = docs.shifted(c, 1, 0.0)
+    X[:, 3] = _max_near(c, -10.0, docs)
     n_words = words.lens.astype(np.float64)
     weight = np.maximum(n_words, 1.0)
-    doc_mean = float((c * weight).sum() / weight.sum())
+    doc_weight = docs.sums(weight)
+    doc_mean = (docs.sums(c * weight) / doc_weight)[doc]
     X[:, 5] = doc_mean
-    X[:, 6] = float((weight * (c > 0)).sum() / weight.sum())
-    X[:, 7] = c - _median(c)
-    starts, ends, kinds, paras, lines = _unit_columns(units)
+    X[:, 6] = (docs.sums(weight * (c > 0)) / doc_weight)[doc]
+    X[:, 7] = c - docs.medians(c)[doc]
+    starts, ends, kinds, local_paras, lines = _unit_columns(units)
+    # paragraph numbers made unique across the batch: each document's count on from the last one's
+    para_counts = np.maximum.reduceat(local_paras, docs.bounds[:-1]) + 1
+    paras = local_paras + (np.cumsum(para_counts) - para_counts)[doc]
     is_link = kinds != TEXT
     # per-paragraph aggregates via bincount
     para_sum = np.bincount(paras, weights=c)
@@ -320,57 +345,87 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     X[:, 4] = np.where(others > 0, (para_sum[paras] - c) / np.maximum(others, 1), doc_mean)
     X[:, 27] = _para_max(c, paras, -10.0)
     X[:, 25] = para_links[paras] / para_cnt[paras]
-    coh, coh_near = _cohesion(words, n, 3)
+    coh, coh_near = _cohesion(words, docs, 3)
     X[:, 8] = coh
     X[:, 9] = coh_near
     X[:, 10] = np.log1p(n_words)
     X[np.arange(n), 11 + kinds] = 1.0  # kind_text … kind_image
+    # the next unit stands on the same line of the same document
+    same_line = (lines[1:] == lines[:-1]) & ~docs.first[1:]
     text_on_line = np.zeros(n, dtype=bool)
-    text_on_line[:-1] |= (lines[1:] == lines[:-1]) & (kinds[1:] == TEXT)
-    text_on_line[1:] |= (lines[1:] == lines[:-1]) & (kinds[:-1] == TEXT)
+    text_on_line[:-1] |= same_line & (kinds[1:] == TEXT)
+    text_on_line[1:] |= same_line & (kinds[:-1] == TEXT)
     X[:, 17] = is_link & text_on_line
-    linked = [i for i in np.flatnonzero(is_link).tolist() if views[i].url]  # only links have a URL
-    if linked:
-        counts = Counter(views[i].host for i in linked)
-        top = counts.most_common(1)[0][0]
-        X[:, 21] = math.log1p(len(counts))
-        for i in linked:
-            v = views[i]
-            X[i, 18] = min(len(v.path_words), 8) / 8.0
-            X[i, 19] = "attachment_id" in v.query or v.query in ("p", "page_id")
-            X[i, 20] = v.host != top
+    _link_features(X, views, np.flatnonzero(is_link), docs)
     X[:, 22] = np.log1p((ends - starts).astype(np.float64))
     filled = words.lens > 0
     if filled.any():
         X[filled, 24] = np.bincount(words.unit, weights=words.stop, minlength=n)[filled] / words.lens[filled]
     X[:, 23] = np.fromiter(map(attrgetter("lower_start"), views), dtype=bool, count=n)
-    X[:, 26] = starts.astype(np.float64) / max(len(text), 1)
+    X[:, 26] = starts.astype(np.float64) / np.array([max(len(t), 1) for t in texts], dtype=np.float64)[doc]
     # share of spam-looking entries in a run of consecutive reference definitions
-    for run in _runs(np.flatnonzero(kinds == REFDEF)):
-        X[run, 28] = float((c[run] > 0).mean())
-    X[:, 29] = math.log1p(n)
+    refdefs = np.flatnonzero(kinds == REFDEF)
+    if len(refdefs):
+        run = np.cumsum(np.concatenate(([True], (np.diff(refdefs) > 1) | docs.first[refdefs[1:]]))) - 1
+        X[refdefs, 28] = (np.bincount(run, weights=c[refdefs] > 0) / np.bincount(run))[run]
+    X[:, 29] = np.array([math.log1p(k) for k in docs.counts.tolist()])[doc]
     X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
-    # a reference link and its definition vouch for each other: "[anchor][7]" in a
-    # spam paragraph makes "[7]: http://..." at the end of the post spam too
-    defs, uses = references(views)
-    for ref, users in uses.items():
-        d = defs.get(ref)
-        if d is None:
-            continue
-        best = max(users, key=lambda j: X[j, 27])
-        X[d, 31] = 1.0
-        X[d, 32] = c[best]
-        X[d, 33] = X[best, 27]
-        for j in users:
-            X[j, 31] = 1.0
-            X[j, 32] = c[d]
-            X[j, 33] = X[d, 27]
+    _reference_features(X, views, c, docs)
     X[:, 34] = intent
-    X[:, 35] = _max_near(intent, 0.0)
+    X[:, 35] = _max_near(intent, 0.0, docs)
     X[:, 36] = _para_max(intent, paras, 0.0)
     X[:, 37] = intent * (1.0 - coh)
-    X[:, 38:42] = shape_features(text, starts, ends)
+    X[:, 38:42] = batch_shape_features(texts, starts, ends, docs)
     return X
+
+
+def _link_features(X: np.ndarray, views: Sequence[UnitView], links: np.ndarray, docs: DocBounds) -> None:
+    """Fill the URL columns of ``X``: slug words, WordPress query, foreign domain, the document's link domains."""
+    linked = [i for i in links.tolist() if views[i].url]  # only links have a URL
+    if not linked:
+        return
+    for d, members in _by_document(linked, docs).items():
+        counts = Counter(views[i].host for i in members)
+        top = counts.most_common(1)[0][0]
+        X[docs.bounds[d] : docs.bounds[d + 1], 21] = math.log1p(len(counts))
+        for i in members:
+            v = views[i]
+            X[i, 18] = min(len(v.path_words), 8) / 8.0
+            X[i, 19] = "attachment_id" in v.query or v.query in ("p", "page_id")
+            X[i, 20] = v.host != top
+
+
+def _reference_features(X: np.ndarray, views: Sequence[UnitView], c: np.ndarray, docs: DocBounds) -> None:
+    """Fill the reference-partner columns of ``X`` (its ``para_max_content`` column must be filled).
+
+    A reference link and its definition vouch for each other: "[anchor][7]" in a
+    spam paragraph makes "[7]: http://..." at the end of the post spam too.
+    """
+    labelled = [i for i, v in enumerate(views) if v.ref]
+    if not labelled:
+        return
+    for members in _by_document(labelled, docs).values():
+        defs, uses = references(views, members)
+        for ref, users in uses.items():
+            d = defs.get(ref)
+            if d is None:
+                continue
+            best = max(users, key=lambda j: X[j, 27])
+            X[d, 31] = 1.0
+            X[d, 32] = c[best]
+            X[d, 33] = X[best, 27]
+            for j in users:
+                X[j, 31] = 1.0
+                X[j, 32] = c[d]
+                X[j, 33] = X[d, 27]
+
+
+def _by_document(units: list[int], docs: DocBounds) -> dict[int, list[int]]:
+    """Unit indices (ascending) grouped by their document."""
+    groups: dict[int, list[int]] = {}
+    for i, d in zip(units, docs.doc[units].tolist()):
+        groups.setdefault(d, []).append(i)
+    return groups
 
 
 # how advertising is typed, whatever it sells: a phone number, a price or a percentage
@@ -384,13 +439,28 @@ def shape_features(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarra
     """Per unit ``text[starts[i]:ends[i]]``: share of its ASCII letters in upper case ("CLICK HERE"), whether
     it holds a phone number, a price or percentage, and an exclamation mark. Generic advertising cues, read
     off the original text."""
+    return batch_shape_features([text], starts, ends, DocBounds.single(len(starts)))
+
+
+def batch_shape_features(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, docs: DocBounds) -> np.ndarray:
+    """:func:`shape_features` of a batch: unit ``i`` is ``texts[docs.doc[i]][starts[i]:ends[i]]``.
+
+    The texts are read as one array of code points, each document's offsets moved
+    on by the length of the texts before it; counts are integers, so the batch
+    changes nothing.
+    """
     n = len(starts)
     out = np.zeros((n, 4))
-    if n == 0 or not text:
+    if n == 0:
         return out
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = (np.cumsum(lengths) - lengths)[docs.doc]
+    starts = starts + offsets
+    ends = ends + offsets
     # one code point per str index
-    codes = (np.frombuffer(text.encode("ascii"), dtype=np.uint8) if text.isascii()
-             else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+    codes = np.concatenate([np.frombuffer(t.encode("ascii"), dtype=np.uint8) if t.isascii()
+                            else np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+                            for t in texts])
     upper = np.concatenate(([0], np.cumsum((codes >= 65) & (codes <= 90))))
     lower = np.concatenate(([0], np.cumsum((codes >= 97) & (codes <= 122))))
     bang = np.concatenate(([0], np.cumsum(codes == 33)))
@@ -398,8 +468,10 @@ def shape_features(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarra
     letters = up + lower[ends] - lower[starts]
     np.divide(up, letters, out=out[:, 0], where=letters > 0)
     out[:, 3] = (bang[ends] - bang[starts]) > 0
+    text_starts = (np.cumsum(lengths) - lengths).tolist()
     for col, pattern in ((1, _PHONE), (2, _MONEY)):
-        hits = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
+        hits = np.fromiter((m.start() + at for text, at in zip(texts, text_starts) for m in pattern.finditer(text)),
+                           dtype=np.int64)
         if len(hits):
             # a unit holds a hit if one starts inside it
             out[:, col] = np.searchsorted(hits, ends) > np.searchsorted(hits, starts)
@@ -412,34 +484,17 @@ def _unit_columns(units: Sequence[Unit]) -> np.ndarray:
     return np.fromiter(chain.from_iterable(units), dtype=np.int64, count=len(units) * width).reshape(-1, width).T
 
 
-def _runs(indices: np.ndarray) -> list[np.ndarray]:
-    """Sorted ``indices`` split into runs of consecutive numbers."""
-    if not len(indices):
-        return []
-    return np.split(indices, np.flatnonzero(np.diff(indices) > 1) + 1)
-
-
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
     """The distinct values of an integer array, sorted: ``np.unique`` without its overhead on small arrays."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
-def _median(values: np.ndarray) -> float:
-    """The median of a non-empty array, computed as ``np.median`` does (the mean of the middle pair when even)."""
-    ordered = np.sort(values)
-    half = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[half])
-    return float((ordered[half - 1] + ordered[half]) / 2.0)
-
-
-def _max_near(values: np.ndarray, pad: float) -> np.ndarray:
-    """The largest value among the two units before and the two after each unit (``pad`` past the ends)."""
-    n = len(values)
-    padded = np.full(n + 4, pad)
-    padded[2:-2] = values
-    return np.maximum(np.maximum(padded[:n], padded[1 : n + 1]), np.maximum(padded[3 : n + 3], padded[4:]))
+def _max_near(values: np.ndarray, pad: float, docs: DocBounds) -> np.ndarray:
+    """The largest value among the two units before and the two after each unit in its document (``pad`` past
+    the document's ends)."""
+    return np.maximum(np.maximum(docs.shifted(values, -2, pad), docs.shifted(values, -1, pad)),
+                      np.maximum(docs.shifted(values, 1, pad), docs.shifted(values, 2, pad)))
 
 
 def _para_max(values: np.ndarray, paras: np.ndarray, floor: float) -> np.ndarray:
@@ -449,11 +504,16 @@ def _para_max(values: np.ndarray, paras: np.ndarray, floor: float) -> np.ndarray
     return best[paras]
 
 
-def references(views: Sequence[UnitView]) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """Reference definitions (label → first defining unit) and their uses (label → reference-link units)."""
+def references(views: Sequence[UnitView], among: Iterable[int] | None = None
+               ) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Reference definitions (label → first defining unit) and their uses (label → reference-link units).
+
+    ``among`` limits them to those units (ascending indices of ``views``; default: all).
+    """
     defs: dict[str, int] = {}
     uses: dict[str, list[int]] = {}
-    for i, v in enumerate(views):
+    for i in range(len(views)) if among is None else among:
+        v = views[i]
         if v.ref:
             if v.kind == REFDEF:
                 defs.setdefault(v.ref, i)

@@ -12,10 +12,11 @@ The score is the same as summing the string features' weights.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 
+from .bounds import DocBounds
 from .features import DocWords, UnitView, url_features
 
 __all__ = ["NgramTable"]
@@ -98,8 +99,8 @@ class NgramTable:
         """Number of features with a weight."""
         return int(np.count_nonzero(self.unigram)) + len(self.bigram_keys) + len(self.other)
 
-    def score(self, views: Sequence[UnitView], bias: float, words: DocWords | None = None
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def score(self, views: Sequence[UnitView], bias: float, words: DocWords | None = None,
+              docs: DocBounds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Content log-odds of each unit, its largest single feature weight, and its intent.
 
         The log-odds is ``bias + sum(weights) / sqrt(number of features)``, the
@@ -107,10 +108,15 @@ class NgramTable:
         gets ``bias`` and 0. The intent is the largest intent weight among the
         unit's words and URL parts (0 without any): a maximum, so that one drug
         name in a long fluent sentence is not diluted away.
+
+        ``views`` may be the units of several documents laid end to end, as ``docs``
+        says (default: one document); each document's scores are the same as alone.
         """
         n = len(views)
         if words is None:
             words = DocWords(views)
+        if docs is None:
+            docs = DocBounds.single(n)
         lens, starts, ends = words.lens, words.starts, words.ends
         total = len(words.flat)
         ids = words.of_distinct(map(self.vocab.get, words.distinct, repeat(0)), np.int64)
@@ -126,8 +132,7 @@ class NgramTable:
             at[at == len(self.bigram_keys)] = 0
             pair_w[:-1] = np.where(self.bigram_keys[at] == keys, self.bigram_weights[at], 0.0)
             pair_w[ends[lens > 0] - 1] = 0.0
-        cum = np.concatenate(([0.0], np.cumsum(token_w + pair_w)))
-        sums = cum[ends] - cum[starts]
+        sums = _unit_sums(token_w + pair_w, starts, ends, docs)
         counts = (2 * lens - (lens > 0)).astype(np.float64)
         # the largest weight, never below 0 (what the context model sees)
         peak = np.zeros(n)
@@ -150,3 +155,19 @@ class NgramTable:
         out[has] = bias + sums[has] / np.sqrt(counts[has])
         return out, peak, intent
 
+
+
+def _unit_sums(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, docs: DocBounds) -> np.ndarray:
+    """Per unit, the sum of ``values[starts[i]:ends[i]]`` (one value per word), as a difference of running sums.
+
+    The running sum starts afresh at each document, so that a unit's sum is rounded
+    exactly as in its document alone, whatever came before it in the batch: one
+    running sum per document, each written after a 0 of its own.
+    """
+    # each document's words, and so its running sum, from word_bounds[d] to word_bounds[d + 1]
+    word_bounds = np.concatenate(([0], ends))[docs.bounds].tolist()
+    cum = np.zeros(len(values) + len(docs))
+    for d, (a, b) in enumerate(pairwise(word_bounds)):
+        np.cumsum(values[a:b], out=cum[a + d + 1 : b + d + 1])
+    # word w of document d has its running sum at cum[w + d + 1], the 0 before document d at cum[a + d]
+    return cum[ends + docs.doc] - cum[starts + docs.doc]
