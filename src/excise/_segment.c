@@ -95,6 +95,70 @@ is_bullet(Py_UCS4 c)
     return c == 0x2022 || c == 0x00B7;
 }
 
+/* Where scanning stops. Most characters start nothing; the loops that skip to the few that do
+ * (find_class, break_candidate) are compiled once per string kind (BY_KIND) and classify the first
+ * 256 code points with a table. The rest of the code reads one character at a time with CH. */
+enum {
+    NEWLINE = 1,      /* '\n': the end of a line */
+    BREAK_START = 2,  /* whitespace or a closer: what every _BREAK match starts with */
+    LINK_START = 4,   /* "!", "[", "<", h, H, w, W: what every _LINKS match starts with */
+};
+
+static unsigned char latin1_classes[256]; /* filled by init_classes() from class_of() */
+
+static int
+class_of(Py_UCS4 c)
+{
+    int classes = 0;
+    if (c == '\n') {
+        classes |= NEWLINE;
+    }
+    if (is_space(c) || is_closer(c)) {
+        classes |= BREAK_START;
+    }
+    if (c == '!' || c == '[' || c == '<' || c == 'h' || c == 'H' || c == 'w' || c == 'W') {
+        classes |= LINK_START;
+    }
+    return classes;
+}
+
+static void
+init_classes(void)
+{
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        latin1_classes[c] = (unsigned char)class_of(c);
+    }
+}
+
+#define HAS_CLASS(c, wanted) (((c) < 256 ? latin1_classes[c] : class_of(c)) & (wanted))
+
+#ifndef Py_ALWAYS_INLINE /* Python 3.10 */
+#define Py_ALWAYS_INLINE
+#endif
+
+/* loop(kind, data, ...) with the string kind as a constant: the compiler makes one copy of the loop
+ * per kind, in which PyUnicode_READ is a plain array read */
+#define BY_KIND(sg, loop, ...)                                                                           \
+    ((sg)->kind == PyUnicode_1BYTE_KIND   ? loop(PyUnicode_1BYTE_KIND, (sg)->data, __VA_ARGS__)          \
+     : (sg)->kind == PyUnicode_2BYTE_KIND ? loop(PyUnicode_2BYTE_KIND, (sg)->data, __VA_ARGS__)          \
+                                          : loop(PyUnicode_4BYTE_KIND, (sg)->data, __VA_ARGS__))
+
+static inline Py_ALWAYS_INLINE Py_ssize_t
+find_class_in(int kind, const void *data, Py_ssize_t p, Py_ssize_t end, int wanted)
+{
+    while (p < end && !HAS_CLASS(PyUnicode_READ(kind, data, p), wanted)) {
+        p++;
+    }
+    return p;
+}
+
+/* the first index in [p, end) whose character is of a class in `wanted` (end if none) */
+static Py_ssize_t
+find_class(const Segmenter *sg, Py_ssize_t p, Py_ssize_t end, int wanted)
+{
+    return BY_KIND(sg, find_class_in, p, end, wanted);
+}
+
 /* re.IGNORECASE match of the pattern letter `lower` (one of the ASCII letters the patterns use:
  * a, f, h, p, s, t, w). Checked against re for every code point by the tests. */
 static inline int
@@ -205,6 +269,9 @@ starter_at(const Segmenter *sg, Py_ssize_t i, Py_ssize_t end)
 {
     char word[MAX_STARTER_LEN + 1];
     Py_ssize_t n = 0;
+    if (i >= end || CH(sg, i) < 'A' || CH(sg, i) > 'Z') {
+        return 0; /* every starter is capitalised: most words are not, and fail here */
+    }
     for (; i < end; i++) {
         Py_UCS4 c = CH(sg, i);
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
@@ -267,6 +334,34 @@ whitespace_break(const Segmenter *sg, Py_ssize_t p, Py_ssize_t run_end, Py_ssize
     return has_prev && !is_space(prev) && run_end - p >= 3;
 }
 
+static inline Py_ALWAYS_INLINE Py_ssize_t
+break_candidate_in(int kind, const void *data, Py_ssize_t p, Py_ssize_t stop)
+{
+    for (; p < stop; p++) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, p);
+        if (!HAS_CLASS(c, BREAK_START)) {
+            continue;
+        }
+        if (p > 0 && p + 1 < stop && is_space(c)) {
+            const Py_UCS4 prev = PyUnicode_READ(kind, data, p - 1), next = PyUnicode_READ(kind, data, p + 1);
+            if (!is_space(next) && !(next >= 'A' && next <= 'Z') && !is_bullet(next) && !is_terminal(prev)) {
+                continue; /* one space that neither B, C, D nor E breaks at */
+            }
+        }
+        return p;
+    }
+    return stop;
+}
+
+/* The first index in [p, stop) where a _BREAK match may start: a closer, or whitespace. One space
+ * between two words, the commonest, is skipped when nothing can break there: B needs terminal
+ * punctuation before it, C a capital after it, D a bullet after it and E two more spaces. */
+static Py_ssize_t
+break_candidate(const Segmenter *sg, Py_ssize_t p, Py_ssize_t stop)
+{
+    return BY_KIND(sg, break_candidate_in, p, stop);
+}
+
 /* _split_sentences: the sentence units of text[pos:stop], which starts and ends with non-space */
 static int
 split_sentences(Segmenter *sg, Py_ssize_t pos, Py_ssize_t stop)
@@ -276,7 +371,7 @@ split_sentences(Segmenter *sg, Py_ssize_t pos, Py_ssize_t stop)
     }
     /* _BREAK.finditer(text, pos, stop); every match starts with whitespace or a closer */
     Py_ssize_t p = pos;
-    while (p < stop) {
+    while ((p = break_candidate(sg, p, stop)) < stop) {
         Py_UCS4 c = CH(sg, p);
         if (is_space(c)) {
             Py_ssize_t run_end = p + 1;
@@ -539,32 +634,6 @@ link_at(const Segmenter *sg, Py_ssize_t p, Py_ssize_t end, int *kind, int *bare)
     }
 }
 
-/* _LINK_TRIGGER.search(text, pos, end): "[", "<", "https?:" or "www." (the first letter h/H or w/W,
- * the others case-insensitive): whether the line can hold a link at all */
-static int
-link_trigger(const Segmenter *sg, Py_ssize_t pos, Py_ssize_t end)
-{
-    for (Py_ssize_t p = pos; p < end; p++) {
-        Py_UCS4 c = CH(sg, p);
-        if (c == '[' || c == '<') {
-            return 1;
-        }
-        if (c == 'h' || c == 'H') {
-            Py_ssize_t i = literal_ci(sg, p + 1, end, "ttp");
-            if (i >= 0 && i < end && ci(CH(sg, i), 's')) {
-                i++;
-            }
-            if (i >= 0 && i < end && CH(sg, i) == ':') {
-                return 1;
-            }
-        }
-        else if ((c == 'w' || c == 'W') && literal_ci(sg, p + 1, end, "ww.") >= 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* --------------------------------------------------------------------------- anchors spelled out by a URL */
 
 /* str.lower() of text[start:end] (a new reference, or NULL) */
@@ -725,7 +794,7 @@ link_units(Segmenter *sg, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t pos = start;
     Py_ssize_t p = start;
-    while (p < end) { /* _LINKS.finditer(text, start, end) */
+    while ((p = find_class(sg, p, end, LINK_START)) < end) { /* _LINKS.finditer(text, start, end) */
         int kind, bare;
         const Py_ssize_t m_start = p, m_end = link_at(sg, p, end, &kind, &bare);
         if (m_end < 0) {
@@ -776,6 +845,18 @@ refdef_at(const Segmenter *sg, Py_ssize_t pos, Py_ssize_t end)
 
 /* --------------------------------------------------------------------------- segment() */
 
+/* the index of the next '\n' from pos, or the length of the text */
+static Py_ssize_t
+line_end(const Segmenter *sg, Py_ssize_t pos)
+{
+    if (sg->kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = sg->data;
+        const Py_UCS1 *newline = memchr(s + pos, '\n', (size_t)(sg->len - pos));
+        return newline == NULL ? sg->len : newline - s;
+    }
+    return find_class(sg, pos, sg->len, NEWLINE);
+}
+
 PyDoc_STRVAR(segment_doc,
 "segment(text, unit_type, /)\n"
 "--\n"
@@ -823,10 +904,7 @@ segment(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     /* for line, raw in enumerate(text.split("\n")) */
     int blank = 0;
     for (Py_ssize_t pos = 0;;) {
-        Py_ssize_t end = pos;
-        while (end < sg.len && CH(&sg, end) != '\n') {
-            end++;
-        }
+        const Py_ssize_t end = line_end(&sg, pos);
         Py_ssize_t first = pos, last = end; /* the line stripped */
         while (first < last && is_space(CH(&sg, first))) {
             first++;
@@ -839,16 +917,10 @@ segment(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
                 sg.para++;
                 blank = 0;
             }
-            int rc;
-            if (refdef_at(&sg, pos, end)) {
-                rc = emit(&sg, first, last, REFDEF);
-            }
-            else if (link_trigger(&sg, pos, end)) {
-                rc = link_units(&sg, pos, end);
-            }
-            else {
-                rc = split_sentences(&sg, first, last);
-            }
+            /* segment.py tries _LINK_TRIGGER first and splits a line without one into sentences
+             * directly; that is what link_units does with a line without links, and every _LINKS match
+             * holds a _LINK_TRIGGER match, so this skips the test */
+            const int rc = refdef_at(&sg, pos, end) ? emit(&sg, first, last, REFDEF) : link_units(&sg, pos, end);
             if (rc < 0) {
                 Py_DECREF(sg.units);
                 return NULL;
@@ -889,6 +961,7 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__segment(void)
 {
+    init_classes();
     if (str_lower == NULL && (str_lower = PyUnicode_InternFromString("lower")) == NULL) {
         return NULL;
     }
