@@ -61,6 +61,7 @@ def test_the_starter_words_are_the_same_list(compiled_segment: Segmenter) -> Non
     from excise._segment import STARTERS
 
     assert sorted(STARTERS) == sorted(_STARTERS.split("|"))
+    assert list(STARTERS) == sorted(STARTERS)  # the C code looks them up with bsearch
 
 
 def test_bad_arguments_raise(compiled_segment: Segmenter) -> None:

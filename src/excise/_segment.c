@@ -983,8 +983,9 @@ PyInit__segment(void)
         }
         PyTuple_SET_ITEM(starters, i, word);
     }
-    if (PyModule_AddObject(module, "STARTERS", starters) < 0) {
-        Py_DECREF(starters);
+    const int rc = PyModule_AddObjectRef(module, "STARTERS", starters);
+    Py_DECREF(starters);
+    if (rc < 0) {
         Py_DECREF(module);
         return NULL;
     }
