@@ -599,6 +599,32 @@ url_at(const Segmenter *sg, Py_ssize_t p, Py_ssize_t end)
     return u > i ? u : -1;
 }
 
+static inline Py_ALWAYS_INLINE Py_ssize_t
+link_candidate_in(int kind, const void *data, Py_ssize_t p, Py_ssize_t end)
+{
+    for (; (p = find_class_in(kind, data, p, end, LINK_START)) < end; p++) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, p);
+        if (c == '!' || c == '[' || c == '<') {
+            return p;
+        }
+        if (p + 1 < end) {
+            const Py_UCS4 next = PyUnicode_READ(kind, data, p + 1);
+            if ((c == 'h' || c == 'H') ? ci(next, 't') : ci(next, 'w')) {
+                return p;
+            }
+        }
+    }
+    return end;
+}
+
+/* The first index in [p, end) where a _LINKS match may start: "!", "[", "<", or the "ht" or "ww" of
+ * "http" or "www" (any case). h and w are common letters; the second letter rules most of them out. */
+static Py_ssize_t
+link_candidate(const Segmenter *sg, Py_ssize_t p, Py_ssize_t end)
+{
+    return BY_KIND(sg, link_candidate_in, p, end);
+}
+
 /* _LINKS tried at p, its branches in the pattern's order (the first that matches wins): the end of
  * the match, or -1. Sets the unit kind and whether the link is a bare URL or an autolink, which
  * segment.py tells apart by text[m_start] == "<" and the next character not being "a". */
@@ -794,7 +820,7 @@ link_units(Segmenter *sg, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t pos = start;
     Py_ssize_t p = start;
-    while ((p = find_class(sg, p, end, LINK_START)) < end) { /* _LINKS.finditer(text, start, end) */
+    while ((p = link_candidate(sg, p, end)) < end) { /* _LINKS.finditer(text, start, end) */
         int kind, bare;
         const Py_ssize_t m_start = p, m_end = link_at(sg, p, end, &kind, &bare);
         if (m_end < 0) {
