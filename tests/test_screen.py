@@ -97,3 +97,59 @@ def test_shipped_screen_keeps_spam_and_drops_a_plain_article() -> None:
     screen = Model.load().screen
     assert screen.passes(ARTICLE + " Buy cheap viagra online, no prescription needed. " + ARTICLE)
     assert not screen.passes(ARTICLE)
+
+
+# ---------------------------------------------------------------- the compiled inner loop
+# excise._screen computes what the Python above computes; these tests hold the two together.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from excise.normalize import fold  # noqa: E402
+from excise.screen import _Table  # noqa: E402
+
+needs_compiled = pytest.mark.skipif(_Table is None, reason="excise._screen is not built (no C compiler at install)")
+# words the weights know, words they don't, separators, l33t digits, single letters, non-ASCII
+_PIECES = st.sampled_from(["cheap", "viagra", "pills", "online", "news", "v", "i", "a", "g", "r", "c1al1s", "v1agra",
+                           "40mg", "it's", " ", "  ", "\n", "\t", "\x0b", "\x1c", ".", ",", "-", "'", "_", "@", "$",
+                           "é", "\u0441heap", "日本", "\u200b", "0", "1", "3", "7", "ab", "A", "B"])
+_TEXTS = st.lists(_PIECES, max_size=60).map("".join) | st.text(max_size=200)
+
+
+def _both(floor: float = -0.1) -> tuple[Screen, Screen]:
+    return (Screen(WORDS, threshold=1.0, floor=floor, compiled=True),
+            Screen(WORDS, threshold=1.0, floor=floor, compiled=False))
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS, floor=st.sampled_from([-0.1, -0.5, 0.0]))
+def test_compiled_screen_gives_the_same_score_and_verdict_as_the_python_one(text: str, floor: float) -> None:
+    compiled, python = _both(floor)
+    folded = fold(text).encode()
+    assert compiled._scan(folded) == python._scan(folded)  # same bits, same verdict
+    assert compiled.passes(text) == python.passes(text)
+
+
+@needs_compiled
+@pytest.mark.parametrize("n_words", [0, 1, WINDOW - 1, WINDOW, WINDOW + 1, 5 * WINDOW])
+def test_compiled_screen_windows_at_the_edges(n_words: int) -> None:
+    compiled, python = _both()
+    text = " ".join(["cheap", "news", "viagra", "the", "pills"] * WINDOW)
+    text = " ".join(text.split()[:n_words])
+    assert compiled.score(text) == python.score(text)
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", ["v i a g r a", "v.i.a.g.r.a", "v i a", "c1al1s", "x13ab", "a1b", "1ab", "mp3 files"])
+def test_compiled_screen_sees_the_same_obfuscation(text: str) -> None:
+    compiled, python = _both()
+    folded = fold(text).encode()
+    assert compiled._scan(folded)[1] == python._scan(folded)[1]
+
+
+def test_python_screen_can_be_chosen_and_compiled_one_is_refused_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Screen(WORDS, threshold=0.0, compiled=False)._table is None
+    monkeypatch.setattr("excise.screen._Table", None)
+    with pytest.raises(RuntimeError, match="not built"):
+        Screen(WORDS, threshold=0.0, compiled=True)
