@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from excise.screen import WINDOW, Screen
+from excise.normalize import fold
+from excise.screen import WINDOW, Screen, _Table
 
 WORDS = {"cheap": 2.0, "viagra": 2.5, "pills": 1.5, "online": 0.5, "news": -1.0}
 ARTICLE = ("The council met on Monday to discuss the new library. Members agreed the budget, and the "
@@ -102,11 +105,6 @@ def test_shipped_screen_keeps_spam_and_drops_a_plain_article() -> None:
 # ---------------------------------------------------------------- the compiled inner loop
 # excise._screen computes what the Python above computes; these tests hold the two together.
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from excise.normalize import fold  # noqa: E402
-from excise.screen import _Table  # noqa: E402
 
 needs_compiled = pytest.mark.skipif(_Table is None, reason="excise._screen is not built (no C compiler at install)")
 # words the weights know, words they don't, separators, l33t digits, single letters, non-ASCII
