@@ -93,7 +93,7 @@ class Screen:
         self.threshold = threshold
         self.floor = floor
         if compiled is None:
-            compiled = _Table is not None and not os.environ.get("EXCISE_PURE_PYTHON")
+            compiled = _Table is not None and os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0")
         elif compiled and _Table is None:
             raise RuntimeError("the compiled pre-screen (excise._screen) is not built; reinstall excise with a C compiler")
         self._table = _Table(self._encoded, floor, WINDOW, _SPACED_LETTERS) if compiled else None
