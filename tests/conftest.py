@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from excise import Excisor
+from excise.segment import Unit
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,3 +29,18 @@ def excisor() -> Excisor:
     engine = Excisor()
     engine.model  # noqa: B018 - load now, so that the first test does not pay for it
     return engine
+
+
+@pytest.fixture(scope="session")
+def compiled_segment() -> Callable[[str], list[Unit]]:
+    """The C segmenter ``excise._segment``, making Units; skipped when it was not built.
+
+    With ``EXCISE_REQUIRE_EXTENSION=1`` (as CI sets it) a missing extension fails instead.
+    """
+    try:
+        from excise._segment import segment  # optional: the install may lack it
+    except ImportError as exc:
+        if os.environ.get("EXCISE_REQUIRE_EXTENSION") == "1":
+            pytest.fail(f"EXCISE_REQUIRE_EXTENSION=1 but excise._segment did not build or load: {exc}")
+        pytest.skip(f"excise._segment is not built ({exc}): only the pure-Python segmenter is tested")
+    return lambda text: segment(text, Unit)

@@ -1,18 +1,38 @@
-"""Segmentation: units with offsets into the original text, links as units of their own."""
+"""Segmentation: units with offsets into the original text, links as units of their own.
+
+Every test that segments runs twice, on the pure-Python reference and on the compiled segmenter.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excise.segment import _BREAK, _LINK_TRIGGER, _STARTERS, KIND_NAMES, Unit, segment
+from excise.segment import (
+    _BREAK,
+    _LINK_TRIGGER,
+    _STARTERS,
+    KIND_NAMES,
+    Unit,
+    segment_python,
+)
+
+Segmenter = Callable[[str], list[Unit]]
 
 
-def unit_texts(text: str) -> list[tuple[str, str]]:
+@pytest.fixture(params=["python", "c"], scope="module")
+def segment(request: pytest.FixtureRequest) -> Segmenter:
+    """Each implementation in turn: the pure-Python reference, then the compiled one."""
+    if request.param == "python":
+        return segment_python
+    return request.getfixturevalue("compiled_segment")
+
+
+def unit_texts(segment: Segmenter, text: str) -> list[tuple[str, str]]:
     """(kind name, unit text) of every unit of ``text``."""
     return [(KIND_NAMES[u.kind], text[u.start : u.end]) for u in segment(text)]
 
@@ -88,10 +108,10 @@ LINK_CASES = [
 
 
 @pytest.mark.parametrize(("text", "kind", "link"), LINK_CASES)
-def test_a_link_is_a_unit_of_its_own(text: str, kind: str, link: str) -> None:
+def test_a_link_is_a_unit_of_its_own(segment: Segmenter, text: str, kind: str, link: str) -> None:
     units = segment(text)
     check_invariants(text, units)
-    assert (kind, link) in unit_texts(text)
+    assert (kind, link) in unit_texts(segment, text)
     assert not uncovered(text, units)
 
 
@@ -107,11 +127,13 @@ def test_a_link_is_a_unit_of_its_own(text: str, kind: str, link: str) -> None:
         ("(see http://x.com/a)", [("text", "(see"), ("url", "http://x.com/a"), ("text", ")")]),
     ],
 )
-def test_text_around_a_link_is_kept_in_its_own_units(text: str, expected: list[tuple[str, str]]) -> None:
-    assert unit_texts(text) == expected
+def test_text_around_a_link_is_kept_in_its_own_units(
+    segment: Segmenter, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert unit_texts(segment, text) == expected
 
 
-def test_each_reference_definition_is_a_unit() -> None:
+def test_each_reference_definition_is_a_unit(segment: Segmenter) -> None:
     text = (
         "The spring fair was a success, thanks to every volunteer.\n"
         "\n"
@@ -121,7 +143,7 @@ def test_each_reference_definition_is_a_unit() -> None:
     )
     units = segment(text)
     check_invariants(text, units)
-    assert unit_texts(text)[1:] == [
+    assert unit_texts(segment, text)[1:] == [
         ("refdef", "[1]: http://pharma.example/buy-cialis"),
         ("refdef", "[2]: https://casino.example/?p=12"),
         ("refdef", '[cheap loans]: http://loans.example/x "Quick cash"'),
@@ -130,21 +152,21 @@ def test_each_reference_definition_is_a_unit() -> None:
     assert [u.line for u in units] == [0, 2, 3, 4]
 
 
-def test_several_links_on_one_line_are_separate_units() -> None:
+def test_several_links_on_one_line_are_separate_units(segment: Segmenter) -> None:
     text = "Links: [a](http://a.example) [b](http://b.example) http://c.example <http://d.example>"
-    links = [t for k, t in unit_texts(text) if k != "text"]
+    links = [t for k, t in unit_texts(segment, text) if k != "text"]
     assert links == ["[a](http://a.example)", "[b](http://b.example)", "http://c.example", "<http://d.example>"]
 
 
-def test_an_image_is_not_mistaken_for_a_link() -> None:
+def test_an_image_is_not_mistaken_for_a_link(segment: Segmenter) -> None:
     text = "Here is the photo ![the new reading room](http://x.com/room.jpg) from the opening."
-    assert ("image", "![the new reading room](http://x.com/room.jpg)") in unit_texts(text)
+    assert ("image", "![the new reading room](http://x.com/room.jpg)") in unit_texts(segment, text)
 
 
 # --------------------------------------------------------------------------- sentence seams
 
 
-def test_missing_sentence_break_splits_before_the_capitalised_word() -> None:
+def test_missing_sentence_break_splits_before_the_capitalised_word(segment: Segmenter) -> None:
     text = ("a brother-in-law loved this levitra without prescription and there are many more relations to "
             "maintain. cialis 40 mg It follows same execution to reduce the symptoms of erectile dysfunction.")
     units = segment(text)
@@ -185,10 +207,10 @@ def test_missing_sentence_break_splits_before_the_capitalised_word() -> None:
          ["The shirts were Made In China and sold in bulk by the dozen."]),
     ],
 )
-def test_sentences_split_at_breaks(text: str, expected: list[str]) -> None:
+def test_sentences_split_at_breaks(segment: Segmenter, text: str, expected: list[str]) -> None:
     units = segment(text)
     check_invariants(text, units)
-    assert [t for _, t in unit_texts(text)] == expected
+    assert [t for _, t in unit_texts(segment, text)] == expected
 
 
 @pytest.mark.parametrize(
@@ -200,7 +222,7 @@ def test_sentences_split_at_breaks(text: str, expected: list[str]) -> None:
         "The list closed [as expected.] Then the meeting went on for hours.",
     ],
 )
-def test_closing_quotes_and_brackets_stay_in_a_unit(text: str) -> None:
+def test_closing_quotes_and_brackets_stay_in_a_unit(segment: Segmenter, text: str) -> None:
     # a character outside every unit survives any cut around it: a dangling quote is left behind
     units = segment(text)
     check_invariants(text, units)
@@ -224,14 +246,14 @@ def test_closing_quotes_and_brackets_stay_in_a_unit(text: str) -> None:
         ("One.\n\u00a0\nTwo.", [(0, 0), (1, 2)]),
     ],
 )
-def test_paragraph_and_line_numbers(text: str, expected: list[tuple[int, int]]) -> None:
+def test_paragraph_and_line_numbers(segment: Segmenter, text: str, expected: list[tuple[int, int]]) -> None:
     units = segment(text)
     check_invariants(text, units)
     assert [(u.para, u.line) for u in units] == expected
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n", "\n\n \t\n", "\u00a0\u2028\u3000"])
-def test_blank_text_has_no_units(text: str) -> None:
+def test_blank_text_has_no_units(segment: Segmenter, text: str) -> None:
     assert segment(text) == []
 
 
@@ -256,19 +278,19 @@ fragment_text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size
 
 @settings(max_examples=400, deadline=None)
 @given(wide_text)
-def test_segmentation_invariants_on_arbitrary_unicode(text: str) -> None:
+def test_segmentation_invariants_on_arbitrary_unicode(segment: Segmenter, text: str) -> None:
     check_invariants(text, segment(text))
 
 
 @settings(max_examples=400, deadline=None)
 @given(fragment_text)
-def test_segmentation_invariants_on_link_like_text(text: str) -> None:
+def test_segmentation_invariants_on_link_like_text(segment: Segmenter, text: str) -> None:
     check_invariants(text, segment(text))
 
 
 @settings(max_examples=300, deadline=None)
 @given(fragment_text)
-def test_every_visible_character_is_in_a_unit(text: str) -> None:
+def test_every_visible_character_is_in_a_unit(segment: Segmenter, text: str) -> None:
     assert uncovered(text, segment(text)) == []
 
 
@@ -344,10 +366,12 @@ def test_fast_link_trigger_finds_what_the_plain_rule_finds(text: str, data: st.D
         ("the best cheap-viagra: https://x.biz/p/cheap-viagra.html today", "cheap-viagra:"),
     ],
 )
-def test_words_a_url_spells_out_before_it_are_a_unit_of_their_own(text: str, anchor: str) -> None:
+def test_words_a_url_spells_out_before_it_are_a_unit_of_their_own(
+    segment: Segmenter, text: str, anchor: str
+) -> None:
     units = segment(text)
     check_invariants(text, units)
-    assert ("text", anchor) in unit_texts(text)
+    assert ("text", anchor) in unit_texts(segment, text)
 
 
 @pytest.mark.parametrize(
@@ -358,6 +382,6 @@ def test_words_a_url_spells_out_before_it_are_a_unit_of_their_own(text: str, anc
         "the hall http://hall.org/ reopened",  # the host does not count, only the path
     ],
 )
-def test_words_a_url_does_not_spell_out_stay_in_their_sentence(text: str) -> None:
+def test_words_a_url_does_not_spell_out_stay_in_their_sentence(segment: Segmenter, text: str) -> None:
     before = text[: text.index("http")].strip()
-    assert ("text", before) in unit_texts(text)
+    assert ("text", before) in unit_texts(segment, text)
