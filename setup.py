@@ -1,9 +1,12 @@
-"""The one part of the build pyproject.toml cannot declare: the optional C extension excise._segment.
+"""The one part of the build pyproject.toml cannot declare: the optional C extensions of the hot path.
 
-``optional=True``: where it does not compile (no C compiler, no Python headers) the install goes on
-without it and excise runs its pure-Python segmenter, with the same results, only slower.
+``optional=True``: where one does not compile (no C compiler, no Python headers) the install goes on
+without it and excise runs the pure-Python reference of that part, with the same results, only slower.
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("excise._segment", sources=["src/excise/_segment.c"], optional=True)])
+setup(ext_modules=[
+    Extension("excise._segment", sources=["src/excise/_segment.c"], optional=True),  # segment.py
+    Extension("excise._screen", sources=["src/excise/_screen.c"], optional=True),  # screen.py
+])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from excise.screen import WINDOW, Screen
+from excise.normalize import fold
+from excise.screen import WINDOW, Screen, _Table
 
 WORDS = {"cheap": 2.0, "viagra": 2.5, "pills": 1.5, "online": 0.5, "news": -1.0}
 ARTICLE = ("The council met on Monday to discuss the new library. Members agreed the budget, and the "
@@ -97,3 +100,63 @@ def test_shipped_screen_keeps_spam_and_drops_a_plain_article() -> None:
     screen = Model.load().screen
     assert screen.passes(ARTICLE + " Buy cheap viagra online, no prescription needed. " + ARTICLE)
     assert not screen.passes(ARTICLE)
+
+
+# ---------------------------------------------------------------- the compiled inner loop
+# excise._screen computes what the Python above computes; these tests hold the two together.
+
+
+needs_compiled = pytest.mark.skipif(_Table is None, reason="excise._screen is not built (no C compiler at install)")
+# words the weights know, words they don't, separators, l33t digits, single letters, non-ASCII
+_PIECES = st.sampled_from(["cheap", "viagra", "pills", "online", "news", "v", "i", "a", "g", "r", "c1al1s", "v1agra",
+                           "40mg", "it's", " ", "  ", "\n", "\t", "\x0b", "\x1c", ".", ",", "-", "'", "_", "@", "$",
+                           "é", "\u0441heap", "日本", "\u200b", "0", "1", "3", "7", "ab", "A", "B"])
+_TEXTS = st.lists(_PIECES, max_size=60).map("".join) | st.text(max_size=200)
+
+
+def _both(floor: float = -0.1) -> tuple[Screen, Screen]:
+    return (Screen(WORDS, threshold=1.0, floor=floor, compiled=True),
+            Screen(WORDS, threshold=1.0, floor=floor, compiled=False))
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS, floor=st.sampled_from([-0.1, -0.5, 0.0]))
+def test_compiled_screen_gives_the_same_score_and_verdict_as_the_python_one(text: str, floor: float) -> None:
+    compiled, python = _both(floor)
+    folded = fold(text).encode()
+    assert compiled._scan(folded) == python._scan(folded)  # same bits, same verdict
+    assert compiled.passes(text) == python.passes(text)
+
+
+@needs_compiled
+@pytest.mark.parametrize("n_words", [0, 1, WINDOW - 1, WINDOW, WINDOW + 1, 5 * WINDOW])
+def test_compiled_screen_windows_at_the_edges(n_words: int) -> None:
+    compiled, python = _both()
+    text = " ".join(["cheap", "news", "viagra", "the", "pills"] * WINDOW)
+    text = " ".join(text.split()[:n_words])
+    assert compiled.score(text) == python.score(text)
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", ["v i a g r a", "v.i.a.g.r.a", "v i a", "c1al1s", "x13ab", "a1b", "1ab", "mp3 files"])
+def test_compiled_screen_sees_the_same_obfuscation(text: str) -> None:
+    compiled, python = _both()
+    folded = fold(text).encode()
+    assert compiled._scan(folded)[1] == python._scan(folded)[1]
+
+
+def test_python_screen_can_be_chosen_and_compiled_one_is_refused_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Screen(WORDS, threshold=0.0, compiled=False)._table is None
+    monkeypatch.setattr("excise.screen._Table", None)
+    with pytest.raises(RuntimeError, match="not built"):
+        Screen(WORDS, threshold=0.0, compiled=True)
+
+
+def test_compiled_screen_is_built_where_required() -> None:
+    """CI sets EXCISE_REQUIRE_EXTENSION=1: there a pre-screen that fell back to Python is a failed build."""
+    import os
+
+    if os.environ.get("EXCISE_REQUIRE_EXTENSION") != "1":
+        pytest.skip("EXCISE_REQUIRE_EXTENSION is not set: the compiled pre-screen is optional here")
+    assert _Table is not None, "excise._screen did not build or load"

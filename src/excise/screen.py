@@ -22,6 +22,7 @@ one the full pipeline would almost surely have left alone.
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Mapping
@@ -30,6 +31,11 @@ from itertools import repeat
 import numpy as np
 
 from .normalize import fold
+
+try:  # the compiled inner loop (src/excise/_screen.c); the Python below is its reference
+    from ._screen import Table as _Table
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _Table = None
 
 __all__ = ["FLOOR", "WINDOW", "Screen", "screen_words"]
 
@@ -78,33 +84,45 @@ class Screen:
     ``word_weights`` holds the spam-leaning words; every other word weighs ``floor``.
     """
 
-    __slots__ = ("_encoded", "floor", "threshold", "weights")
+    __slots__ = ("_encoded", "_table", "floor", "threshold", "weights")
 
-    def __init__(self, word_weights: Mapping[str, float], threshold: float | None, floor: float = FLOOR) -> None:
+    def __init__(self, word_weights: Mapping[str, float], threshold: float | None, floor: float = FLOOR,
+                 *, compiled: bool | None = None) -> None:
         self.weights = {w: v for w, v in word_weights.items() if v > floor}
         self._encoded = {w.encode(): v for w, v in self.weights.items()}
         self.threshold = threshold
         self.floor = floor
+        if compiled is None:
+            compiled = _Table is not None and os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0")
+        elif compiled and _Table is None:
+            raise RuntimeError("the compiled pre-screen (excise._screen) is not built; reinstall excise with a C compiler")
+        self._table = _Table(self._encoded, floor, WINDOW, _SPACED_LETTERS) if compiled else None
 
     def score(self, text: str) -> float:
         """The largest sum of word weights over ``WINDOW`` consecutive words."""
-        return self._score(_words_of(fold(text).encode()))
-
-    def _score(self, words: list[bytes]) -> float:
-        if not words:
-            return -1e9
-        w = np.fromiter(map(self._encoded.get, words, repeat(self.floor)), dtype=np.float64, count=len(words))
-        if len(w) <= WINDOW:
-            best = float(w.sum())
-        else:
-            c = np.cumsum(w)
-            best = float(max(c[WINDOW - 1], (c[WINDOW:] - c[:-WINDOW]).max()))
-        return best
+        return self._scan(fold(text).encode())[0]
 
     def passes(self, text: str) -> bool:
         """Whether ``text`` needs the full pipeline: its best window reaches the threshold, or it is obfuscated."""
         if self.threshold is None:
             return True
-        folded = fold(text).encode()
+        best, obfuscated = self._scan(fold(text).encode())
+        return best >= self.threshold or obfuscated
+
+    def _scan(self, folded: bytes) -> tuple[float, bool]:
+        """(best window score, obfuscated) of folded UTF-8 text; the compiled loop when it is built."""
+        if self._table is not None:
+            best, obfuscated, _ = self._table.scan(folded)
+            return best, obfuscated
         words = _words_of(folded)
-        return self._score(words) >= self.threshold or _obfuscated(folded, words)
+        return self._score(words), _obfuscated(folded, words)
+
+    def _score(self, words: list[bytes]) -> float:
+        if not words:
+            return -1e9
+        w = np.fromiter(map(self._encoded.get, words, repeat(self.floor)), dtype=np.float64, count=len(words))
+        # running sums, taken in order (the compiled loop adds the same way, so both give the same bits)
+        c = np.cumsum(w)
+        if len(w) <= WINDOW:
+            return float(c[-1])
+        return float(max(c[WINDOW - 1], (c[WINDOW:] - c[:-WINDOW]).max()))
