@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -26,3 +28,18 @@ def excisor() -> Excisor:
     engine = Excisor()
     engine.model  # noqa: B018 - load now, so that the first test does not pay for it
     return engine
+
+
+@pytest.fixture(scope="session")
+def compiled_words() -> ModuleType:
+    """The compiled word reader ``excise._words``; skipped when it was not built.
+
+    With ``EXCISE_REQUIRE_EXTENSION=1`` (as CI sets it) a missing extension fails instead.
+    """
+    try:
+        from excise import _words  # optional: the install may lack it
+    except ImportError as exc:
+        if os.environ.get("EXCISE_REQUIRE_EXTENSION") == "1":
+            pytest.fail(f"EXCISE_REQUIRE_EXTENSION=1 but excise._words did not build or load: {exc}")
+        pytest.skip(f"excise._words is not built ({exc}): only the Python word reader is tested")
+    return _words
