@@ -496,6 +496,19 @@ folds_learn(Folds *f, PyObject *fold_char, uint32_t c)
 
 /* --------------------------------------------------------------------------- WordTable */
 
+/* A slot of the bigram table: a key of NgramTable.bigram_keys (id1 << 32 | id2; -1: empty) and its
+ * weight, that of the first of equal keys, as np.searchsorted finds it. */
+typedef struct {
+    int64_t key;
+    double weight;
+} PairSlot;
+
+static inline uint64_t
+hash_pair(int64_t key)
+{
+    return hash_end((uint64_t)key * 0x9E3779B97F4A7C15ULL);
+}
+
 /* The vocabulary of a content model (ngrams.NgramTable.words: word i has id i + 1) and the stopwords
  * (features.STOPWORDS), as one set of strings: the vocabulary's words first, then the stopwords that
  * are not in it; the model's bigram weights; and the folds of characters learnt so far. */
@@ -504,21 +517,17 @@ typedef struct {
     Strings words;
     int64_t *ids;          /* per entry: its vocabulary id, as NgramTable.vocab gives it (0: not in it) */
     unsigned char *stop;   /* per entry: whether it is a stopword */
-    Py_ssize_t n_ids;      /* the largest id + 1 */
-    Py_buffer keys;        /* NgramTable.bigram_keys (sorted int64: id1 << 32 | id2) */
-    Py_buffer weights;     /* NgramTable.bigram_weights (float64) */
-    Py_ssize_t *pair_from; /* keys with id1 == i are keys[pair_from[i]:pair_from[i + 1]] (n_ids + 1 of them) */
+    PairSlot *pairs;       /* the bigram weights by key: open addressing, linear probing, at most 2/3 full */
+    size_t pairs_mask;     /* number of slots - 1 */
     PyObject *fold_char;   /* features._compiled_fold */
     Folds folds;
 } WordTable;
 
-/* the Python objects a table holds: fold_char and the bigram arrays */
+/* the Python object a table holds: fold_char */
 static int
 WordTable_traverse(WordTable *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->fold_char);
-    Py_VISIT(self->keys.obj);
-    Py_VISIT(self->weights.obj);
     return 0;
 }
 
@@ -536,13 +545,7 @@ WordTable_dealloc(WordTable *self)
     strings_free(&self->words);
     PyMem_Free(self->ids);
     PyMem_Free(self->stop);
-    PyMem_Free(self->pair_from);
-    if (self->keys.obj != NULL) {
-        PyBuffer_Release(&self->keys);
-    }
-    if (self->weights.obj != NULL) {
-        PyBuffer_Release(&self->weights);
-    }
+    PyMem_Free(self->pairs);
     Py_XDECREF(self->fold_char);
     folds_free(&self->folds);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -595,20 +598,22 @@ get_array(PyObject *obj, Py_buffer *view, const char *formats, const char *name)
         PyErr_Format(PyExc_TypeError, "%s must be a 1-dimensional array of 8-byte %s", name,
                      formats[0] == 'd' ? "floats" : "integers");
         PyBuffer_Release(view);
-        view->obj = NULL;
         return -1;
     }
     return 0;
 }
 
-/* pair_from for the sorted keys: where the keys of each first id start (NgramTable.score finds a
- * bigram by binary search; so does pair_weight, among the keys of its first id) */
+/* The bigram table: the weight of every key of NgramTable.bigram_keys, found by hash in one probe or a few
+ * of neighbouring slots (16 MB for the shipped model's 600k bigrams). keys and weights are NgramTable's
+ * arrays: keys sorted, so that the first of equal keys is the one np.searchsorted finds. A key below 0 is
+ * left out: no two ids (>= 0) make it. */
 static int
-index_pairs(WordTable *self)
+index_pairs(WordTable *self, const Py_buffer *keys_buf, const Py_buffer *weights_buf)
 {
-    const int64_t *keys = self->keys.buf;
-    Py_ssize_t n = self->keys.len / 8;
-    if (n != self->weights.len / 8) {
+    const int64_t *keys = keys_buf->buf;
+    const double *weights = weights_buf->buf;
+    Py_ssize_t n = keys_buf->len / 8;
+    if (n != weights_buf->len / 8) {
         PyErr_SetString(PyExc_ValueError, "bigram_keys and bigram_weights differ in length");
         return -1;
     }
@@ -618,40 +623,58 @@ index_pairs(WordTable *self)
             return -1;
         }
     }
-    self->pair_from = PyMem_Malloc((self->n_ids + 1) * sizeof(Py_ssize_t));
-    if (self->pair_from == NULL) {
+    size_t slots = 16;
+    while (slots < (size_t)n + (size_t)n / 2) {
+        slots *= 2;
+    }
+    self->pairs = PyMem_Malloc(slots * sizeof(PairSlot));
+    if (self->pairs == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    Py_ssize_t k = 0;
-    for (Py_ssize_t id = 0; id <= self->n_ids; id++) {
-        /* the first key >= id << 32 */
-        while (k < n && keys[k] < ((int64_t)id << 32)) {
-            k++;
+    for (size_t i = 0; i < slots; i++) {
+        self->pairs[i].key = -1;
+    }
+    self->pairs_mask = slots - 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (keys[k] < 0 || (k > 0 && keys[k] == keys[k - 1])) {
+            continue; /* the first of equal keys stands for them all */
         }
-        self->pair_from[id] = k;
+        size_t i = hash_pair(keys[k]) & self->pairs_mask;
+        while (self->pairs[i].key >= 0) {
+            i = (i + 1) & self->pairs_mask;
+        }
+        self->pairs[i].key = keys[k];
+        self->pairs[i].weight = weights[k];
     }
     return 0;
 }
 
-/* NgramTable.score's pair_w of one word: the weight of bigram (id1, id2), 0 where the model has none.
- * A binary search for the first key >= id1 << 32 | id2, as np.searchsorted finds it. */
-static inline double
-pair_weight(const WordTable *self, int64_t id1, int64_t id2)
+/* Where the look-up of bigram key starts: its slot, asked of the memory ahead of the look-up (the table is
+ * too large for the caches: scan_word looks the next word up while the slot is on its way) */
+static inline size_t
+pair_slot(const WordTable *self, int64_t key)
 {
-    const int64_t *keys = self->keys.buf;
-    int64_t key = (id1 << 32) | id2;
-    Py_ssize_t lo = self->pair_from[id1], hi = self->pair_from[id1 + 1];
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key) {
-            lo = mid + 1;
+    size_t i = hash_pair(key) & self->pairs_mask;
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(&self->pairs[i]);
+#endif
+    return i;
+}
+
+/* NgramTable.score's pair_w of one word: the weight of bigram key (id1 << 32 | id2), looked for from slot
+ * i on; 0 where the model has none */
+static inline double
+pair_weight(const WordTable *self, int64_t key, size_t i)
+{
+    for (;; i = (i + 1) & self->pairs_mask) {
+        if (self->pairs[i].key == key) {
+            return self->pairs[i].weight;
         }
-        else {
-            hi = mid;
+        if (self->pairs[i].key < 0) {
+            return 0.0;
         }
     }
-    return lo < self->pair_from[id1 + 1] && keys[lo] == key ? ((const double *)self->weights.buf)[lo] : 0.0;
 }
 
 static PyObject *
@@ -703,9 +726,18 @@ WordTable_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             goto fail;
         }
     }
-    self->n_ids = n_words + 1;
-    if (get_array(keys_arg, &self->keys, "ql", "bigram_keys") < 0
-        || get_array(weights_arg, &self->weights, "d", "bigram_weights") < 0 || index_pairs(self) < 0) {
+    Py_buffer keys, weights;
+    if (get_array(keys_arg, &keys, "ql", "bigram_keys") < 0) {
+        goto fail;
+    }
+    if (get_array(weights_arg, &weights, "d", "bigram_weights") < 0) {
+        PyBuffer_Release(&keys);
+        goto fail;
+    }
+    int err = index_pairs(self, &keys, &weights);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&weights);
+    if (err < 0) {
         goto fail;
     }
     Py_DECREF(words);
@@ -779,8 +811,21 @@ typedef struct {
     int32_t n_distinct;      /* fewer than the entries of the table and of unknown: < 2**31 */
     Vec index, ids, stop, longer, pairs;
     Py_ssize_t unit_start;   /* the first word of the unit being read */
+    Py_ssize_t pair_word;    /* the word whose bigram weight is being fetched (-1: none), its key and slot */
+    int64_t pair_key;
+    size_t pair_at;
     Vec folded;              /* the folded text of the unit being read (bytes) */
 } Scan;
+
+/* the weight of the bigram scan_word asked for, if any: pairs[pair_word] */
+static inline void
+scan_pair(Scan *sc)
+{
+    if (sc->pair_word >= 0) {
+        ((double *)sc->pairs.data)[sc->pair_word] = pair_weight(sc->table, sc->pair_key, sc->pair_at);
+        sc->pair_word = -1;
+    }
+}
 
 /* One more word of the unit being read: s[:n] in UTF-8 (of hash_bytes h), of `chars` characters */
 static int
@@ -820,9 +865,13 @@ scan_word(Scan *sc, const char *s, Py_ssize_t n, Py_ssize_t chars, uint64_t h)
     sc->stop.data[w] = (char)stop;
     sc->longer.data[w] = chars > 3;
     pairs[w] = 0.0;
+    /* NgramTable.score: the bigram starting at each word, none across units. Its weight is read one word
+     * later, when its slot has come in. */
+    scan_pair(sc);
     if (w > sc->unit_start) {
-        /* NgramTable.score: the bigram starting at each word, none across units */
-        pairs[w - 1] = pair_weight(t, ids[w - 1], id);
+        sc->pair_word = w - 1;
+        sc->pair_key = (ids[w - 1] << 32) | id;
+        sc->pair_at = pair_slot(t, sc->pair_key);
     }
     sc->index.n++;
     sc->ids.n++;
@@ -1003,7 +1052,7 @@ WordTable_scan(WordTable *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *given = texts ? PySequence_Fast(args[1], "units must be a sequence of sequences") : NULL;
     PyObject *docs = NULL, *views = NULL, *result = NULL;
     Vec lens = {0};
-    Scan sc = {.table = self};
+    Scan sc = {.table = self, .pair_word = -1};
     Py_ssize_t n_docs = 0, n_units = 0;
     if (given == NULL) {
         goto done;
@@ -1097,6 +1146,7 @@ WordTable_scan(WordTable *self, PyObject *const *args, Py_ssize_t nargs)
             ((int64_t *)lens.data)[lens.n++] = count;
         }
     }
+    scan_pair(&sc);
     if ((result = PyTuple_New(7)) == NULL) {
         goto done;
     }
@@ -1141,7 +1191,7 @@ WordTable_plain_words(WordTable *self, PyObject *raw)
         PyErr_Format(PyExc_TypeError, "plain_words() argument must be str, not %.100s", Py_TYPE(raw)->tp_name);
         return NULL;
     }
-    Scan sc = {.table = self};
+    Scan sc = {.table = self, .pair_word = -1};
     PyObject *words = NULL;
     int lower_start;
     if (vec_init(&sc.folded, 1, 64) < 0) {
@@ -1183,7 +1233,7 @@ WordTable_sizeof(WordTable *self, PyObject *Py_UNUSED(ignored))
     const Folds *f = &self->folds;
     size_t size = sizeof(WordTable) + st->room + (st->cap + 1) * sizeof(Py_ssize_t) + st->cap * sizeof(uint64_t)
                   + (st->mask + 1) * sizeof(Slot) + st->cap * (sizeof(int64_t) + 1)
-                  + (self->n_ids + 1) * sizeof(Py_ssize_t)
+                  + (self->pairs_mask + 1) * sizeof(PairSlot)
                   + (f->mask + 1) * (sizeof(uint32_t) + sizeof(int64_t)) + f->room;
     return PyLong_FromSize_t(size);
 }
@@ -1202,8 +1252,7 @@ static PySequenceMethods WordTable_as_sequence = {
 static PyMethodDef WordTable_methods[] = {
     {"scan", (PyCFunction)(void (*)(void))WordTable_scan, METH_FASTCALL, scan_doc},
     {"plain_words", (PyCFunction)WordTable_plain_words, METH_O, plain_words_doc},
-    {"__sizeof__", (PyCFunction)WordTable_sizeof, METH_NOARGS,
-     "The memory the table holds, in bytes (the bigram arrays it reads are the model's)."},
+    {"__sizeof__", (PyCFunction)WordTable_sizeof, METH_NOARGS, "The memory the table holds, in bytes."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1212,9 +1261,9 @@ PyDoc_STRVAR(WordTable_doc,
 "--\n"
 "\n"
 "A content model's vocabulary (words[i] has id i + 1, as in NgramTable.vocab), the stopwords, the\n"
-"model's bigram weights (sorted int64 keys id1 << 32 | id2 and float64 weights; the arrays are read\n"
-"where they are, and must not change) and fold_char, which gives the fold of a character outside\n"
-"ASCII: None (a unit with it is read in Python), or (its fold in ASCII bytes, chr.islower()).");
+"model's bigram weights (sorted int64 keys id1 << 32 | id2 and float64 weights, copied) and fold_char,\n"
+"which gives the fold of a character outside ASCII: None (a unit with it is read in Python), or (its\n"
+"fold in ASCII bytes, chr.islower()).");
 
 static PyTypeObject WordTableType = {
     PyVarObject_HEAD_INIT(NULL, 0)
