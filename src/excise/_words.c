@@ -98,30 +98,32 @@ hash_bytes(const char *s, Py_ssize_t n)
 
 /* features._maybe_obfuscated on folded text: whether
  * r"\b[a-z][ .\-_*][a-z][ .\-_*][a-z]\b|[a-z][013457@$]+[a-z]" (what _MAYBE_OBFUSCATED matches)
- * matches anywhere in s. On this text \b is a change between a WORD byte and any other. */
+ * matches anywhere in s. On this text \b is a change between a WORD byte and any other.
+ *
+ * Both alternatives in one pass over the classes of the bytes, without a branch per byte, the text
+ * padded with a byte of no class at either end:
+ * - "v1agra": `armed` says that the byte before ends a run of l33t signs that follows a letter; a letter
+ *   then matches;
+ * - "v.i.a": `window` holds the classes of the last seven bytes (the newest in its low byte), which match
+ *   where they are a non-word, letter, separator, letter, separator, letter, non-word. */
 static int
 maybe_obfuscated(const unsigned char *s, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; i + 1 < n; i++) {
-        /* both alternatives start with a lower-case letter and a separator or l33t sign */
-        if (!(classes[s[i + 1]] & (SPACER | LEET)) || !is_lower(s[i])) {
-            continue;
-        }
-        /* "v.i.a", "c i a": three single letters glued by single separators, word boundaries around */
-        if (i + 4 < n && (i == 0 || !is_word(s[i - 1])) && (classes[s[i + 1]] & SPACER) && is_lower(s[i + 2])
-            && (classes[s[i + 3]] & SPACER) && is_lower(s[i + 4]) && (i + 5 == n || !is_word(s[i + 5]))) {
-            return 1;
-        }
-        /* "v1agra", "c@sino": a letter, l33t digits or signs, a letter */
-        Py_ssize_t j = i + 1;
-        while (j < n && (classes[s[j]] & LEET)) {
-            j++;
-        }
-        if (j > i + 1 && j < n && is_lower(s[j])) {
-            return 1;
-        }
+    const uint64_t present = (uint64_t)LOWER << 8 | (uint64_t)SPACER << 16 | (uint64_t)LOWER << 24
+                             | (uint64_t)SPACER << 32 | (uint64_t)LOWER << 40;
+    const uint64_t absent = (uint64_t)WORD | (uint64_t)WORD << 48;
+    uint64_t window = 0;
+    unsigned armed = 0, letter = 0, found = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        unsigned c = i < n ? classes[s[i]] : 0;
+        unsigned lower = (c & LOWER) != 0;
+        found |= lower & armed;
+        armed = ((c & LEET) != 0) & (armed | letter);
+        letter = lower;
+        window = window << 8 | c;
+        found |= ((window & present) == present) & ((window & absent) == 0);
     }
-    return 0;
+    return (int)found;
 }
 
 /* The next token of folded text s[:n] from s[*i] on, as features._TOKEN, r"\w+(?:'\w+)?", finds it:
@@ -158,19 +160,26 @@ next_token(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, Py_ssize_t *star
 
 /* --------------------------------------------------------------------------- strings by hash */
 
-/* A set of byte strings, each known by its number in order of insertion: open addressing with
- * linear probing over a power-of-two table of slots, at most half full. A slot holds the high half of
- * its entry's hash beside the entry's number, so that a probe reads the entry only when they agree. */
+/* A set of byte strings, each known by its number in order of insertion, with a value and a flag for
+ * each: open addressing with linear probing over a power-of-two table of slots, at most half full. A
+ * slot holds what a look-up reads, so that it usually reads nothing else: the high half of the hash,
+ * the length, the first HEAD bytes (all of a word of up to HEAD bytes), the value and the flag. */
+#define HEAD 15
+
 typedef struct {
     uint32_t tag;        /* hash >> 32 */
-    int32_t entry;       /* -1: empty */
-} Slot;
+    int32_t entry;       /* the entry's number; -1: an empty slot */
+    int32_t len;         /* its length in bytes */
+    int32_t value;       /* what the set keeps for it (a vocabulary id, a place among distinct words) */
+    unsigned char flag;  /* and a flag (a stopword) */
+    char head[HEAD];     /* its first bytes */
+} Slot;                  /* 32 bytes: two to a cache line */
 
 typedef struct {
     Py_ssize_t n, cap;   /* entries, and room for them */
     char *bytes;         /* every entry's bytes, end to end */
     Py_ssize_t used, room;
-    Py_ssize_t *offsets; /* entry e is bytes[offsets[e]:offsets[e + 1]] (cap + 1 of them) */
+    Py_ssize_t *offsets; /* entry e is bytes[offsets[e]:offsets[e] + its len] (cap of them) */
     uint64_t *hashes;    /* hash_bytes of each entry (to place them again when the table grows) */
     Slot *slots;
     size_t mask;         /* number of slots - 1 */
@@ -184,6 +193,14 @@ strings_free(Strings *st)
     PyMem_Free(st->hashes);
     PyMem_Free(st->slots);
     memset(st, 0, sizeof(*st));
+}
+
+static void
+clear_slots(Slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        slots[i].entry = -1;
+    }
 }
 
 /* room for cap entries of bytes bytes in all (an empty set), or -1 with an exception set */
@@ -203,7 +220,7 @@ strings_init(Strings *st, Py_ssize_t cap, Py_ssize_t bytes)
     st->cap = cap;
     st->room = bytes < 64 ? 64 : bytes;
     st->bytes = PyMem_Malloc(st->room);
-    st->offsets = PyMem_Malloc((cap + 1) * sizeof(Py_ssize_t));
+    st->offsets = PyMem_Malloc(cap * sizeof(Py_ssize_t));
     st->hashes = PyMem_Malloc(cap * sizeof(uint64_t));
     st->slots = PyMem_Malloc(slots * sizeof(Slot));
     if (!st->bytes || !st->offsets || !st->hashes || !st->slots) {
@@ -211,9 +228,8 @@ strings_init(Strings *st, Py_ssize_t cap, Py_ssize_t bytes)
         PyErr_NoMemory();
         return -1;
     }
-    memset(st->slots, 0xff, slots * sizeof(Slot));
+    clear_slots(st->slots, slots);
     st->mask = slots - 1;
-    st->offsets[0] = 0;
     return 0;
 }
 
@@ -232,41 +248,43 @@ same_bytes(const char *a, const char *b, Py_ssize_t n)
     return 1;
 }
 
-/* the number of entry s[:n] (of hash h), or -1 */
-static inline Py_ssize_t
+/* the slot of s[:n] (of hash h), or NULL */
+static inline Slot *
 strings_find(const Strings *st, const char *s, Py_ssize_t n, uint64_t h)
 {
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = h & st->mask;; i = (i + 1) & st->mask) {
-        Slot slot = st->slots[i];
-        if (slot.entry < 0) {
-            return -1;
+        Slot *slot = &st->slots[i];
+        if (slot->entry < 0) {
+            return NULL;
         }
-        if (slot.tag == tag) {
-            Py_ssize_t e = slot.entry;
-            if (st->offsets[e + 1] - st->offsets[e] == n && same_bytes(st->bytes + st->offsets[e], s, n)) {
-                return e;
-            }
+        if (slot->tag == tag && slot->len == n && same_bytes(slot->head, s, n < HEAD ? n : HEAD)
+            && (n <= HEAD || same_bytes(st->bytes + st->offsets[slot->entry] + HEAD, s + HEAD, n - HEAD))) {
+            return slot;
         }
     }
 }
 
-/* place entry e in the table (it is not there yet) */
-static inline void
-strings_place(Strings *st, Py_ssize_t e)
+/* the empty slot where an entry of hash h goes */
+static inline Slot *
+strings_free_slot(const Strings *st, uint64_t h)
 {
-    size_t i = st->hashes[e] & st->mask;
+    size_t i = h & st->mask;
     while (st->slots[i].entry >= 0) {
         i = (i + 1) & st->mask;
     }
-    st->slots[i].tag = (uint32_t)(st->hashes[e] >> 32);
-    st->slots[i].entry = (int32_t)e;
+    return &st->slots[i];
 }
 
-/* add s[:n] (of hash h, not in the set) as the next entry; its number, or -1 with an exception set */
-static Py_ssize_t
+/* add s[:n] (of hash h, not in the set) as the next entry, of value 0 and flag 0; its slot, or NULL with
+ * an exception set */
+static Slot *
 strings_add(Strings *st, const char *s, Py_ssize_t n, uint64_t h)
 {
+    if (n > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "word too long");
+        return NULL;
+    }
     if (st->used + n > st->room) {
         Py_ssize_t room = st->room;
         while (st->used + n > room) {
@@ -275,7 +293,7 @@ strings_add(Strings *st, const char *s, Py_ssize_t n, uint64_t h)
         char *bytes = PyMem_Realloc(st->bytes, room);
         if (bytes == NULL) {
             PyErr_NoMemory();
-            return -1;
+            return NULL;
         }
         st->bytes = bytes;
         st->room = room;
@@ -284,43 +302,52 @@ strings_add(Strings *st, const char *s, Py_ssize_t n, uint64_t h)
         /* twice the entries, and twice the slots, all placed again */
         if (st->cap > INT32_MAX / 4) {
             PyErr_SetString(PyExc_OverflowError, "too many distinct words");
-            return -1;
+            return NULL;
         }
         Py_ssize_t cap = st->cap * 2;
-        Py_ssize_t *offsets = PyMem_Realloc(st->offsets, (cap + 1) * sizeof(Py_ssize_t));
+        Py_ssize_t *offsets = PyMem_Realloc(st->offsets, cap * sizeof(Py_ssize_t));
         if (offsets == NULL) {
             PyErr_NoMemory();
-            return -1;
+            return NULL;
         }
         st->offsets = offsets;
         uint64_t *hashes = PyMem_Realloc(st->hashes, cap * sizeof(uint64_t));
         if (hashes == NULL) {
             PyErr_NoMemory();
-            return -1;
+            return NULL;
         }
         st->hashes = hashes;
-        size_t slots = (st->mask + 1) * 2;
-        Slot *table = PyMem_Malloc(slots * sizeof(Slot));
+        size_t old_slots = st->mask + 1;
+        Slot *old = st->slots;
+        Slot *table = PyMem_Malloc(old_slots * 2 * sizeof(Slot));
         if (table == NULL) {
             PyErr_NoMemory();
-            return -1;
+            return NULL;
         }
-        PyMem_Free(st->slots);
+        clear_slots(table, old_slots * 2);
         st->slots = table;
-        st->mask = slots - 1;
+        st->mask = old_slots * 2 - 1;
         st->cap = cap;
-        memset(st->slots, 0xff, slots * sizeof(Slot));
-        for (Py_ssize_t e = 0; e < st->n; e++) {
-            strings_place(st, e);
+        for (size_t i = 0; i < old_slots; i++) {
+            if (old[i].entry >= 0) {
+                *strings_free_slot(st, st->hashes[old[i].entry]) = old[i];
+            }
         }
+        PyMem_Free(old);
     }
     Py_ssize_t e = st->n++;
     memcpy(st->bytes + st->used, s, n);
+    st->offsets[e] = st->used;
     st->used += n;
-    st->offsets[e + 1] = st->used;
     st->hashes[e] = h;
-    strings_place(st, e);
-    return e;
+    Slot *slot = strings_free_slot(st, h);
+    slot->tag = (uint32_t)(h >> 32);
+    slot->entry = (int32_t)e;
+    slot->len = (int32_t)n;
+    slot->value = 0;
+    slot->flag = 0;
+    memcpy(slot->head, s, n < HEAD ? n : HEAD);
+    return slot;
 }
 
 /* The UTF-8 bytes of str s in *bytes and *n. A str with lone surrogates (which UTF-8 cannot hold) is
@@ -514,9 +541,8 @@ hash_pair(int64_t key)
  * are not in it; the model's bigram weights; and the folds of characters learnt so far. */
 typedef struct {
     PyObject_HEAD
-    Strings words;
-    int64_t *ids;          /* per entry: its vocabulary id, as NgramTable.vocab gives it (0: not in it) */
-    unsigned char *stop;   /* per entry: whether it is a stopword */
+    Strings words;         /* value: the vocabulary id, as NgramTable.vocab gives it (0: not in it);
+                              flag: whether it is a stopword */
     PairSlot *pairs;       /* the bigram weights by key: open addressing, linear probing, at most 2/3 full */
     size_t pairs_mask;     /* number of slots - 1 */
     PyObject *fold_char;   /* features._compiled_fold */
@@ -543,8 +569,6 @@ WordTable_dealloc(WordTable *self)
 {
     PyObject_GC_UnTrack(self);
     strings_free(&self->words);
-    PyMem_Free(self->ids);
-    PyMem_Free(self->stop);
     PyMem_Free(self->pairs);
     Py_XDECREF(self->fold_char);
     folds_free(&self->folds);
@@ -563,24 +587,20 @@ table_add(WordTable *self, PyObject *word, int64_t id)
         return -1;
     }
     uint64_t h = hash_bytes(s, n);
-    Py_ssize_t e = strings_find(&self->words, s, n, h);
-    if (e < 0) {
+    Slot *slot = strings_find(&self->words, s, n, h);
+    if (slot == NULL) {
         /* room for every word was made beforehand: the set does not grow */
-        e = strings_add(&self->words, s, n, h);
-        if (e >= 0) {
-            self->ids[e] = 0;
-            self->stop[e] = 0;
-        }
+        slot = strings_add(&self->words, s, n, h);
     }
     Py_XDECREF(owner);
-    if (e < 0) {
+    if (slot == NULL) {
         return -1;
     }
     if (id < 0) {
-        self->stop[e] = 1;
+        slot->flag = 1;
     }
     else {
-        self->ids[e] = id;
+        slot->value = (int32_t)id;
     }
     return 0;
 }
@@ -710,12 +730,6 @@ WordTable_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     if (folds_init(&self->folds) < 0 || strings_init(&self->words, n, n * 8) < 0) {
         goto fail;
     }
-    self->ids = PyMem_Malloc(self->words.cap * sizeof(int64_t));
-    self->stop = PyMem_Malloc(self->words.cap);
-    if (self->ids == NULL || self->stop == NULL) {
-        PyErr_NoMemory();
-        goto fail;
-    }
     for (Py_ssize_t i = 0; i < n_words; i++) {
         if (table_add(self, PySequence_Fast_GET_ITEM(words, i), i + 1) < 0) {
             goto fail;
@@ -806,8 +820,8 @@ vec_bytearray(const Vec *v)
 typedef struct {
     WordTable *table;
     int32_t *seen;           /* per table entry: 1 + its place among the distinct words, 0: not seen yet */
-    Strings unknown;         /* the words of this batch that are not in the table */
-    Vec unknown_place;       /* per unknown word: its place among the distinct words (int64) */
+    Strings unknown;         /* the words of this batch that are not in the table; value: the place among the
+                                distinct words */
     int32_t n_distinct;      /* fewer than the entries of the table and of unknown: < 2**31 */
     Vec index, ids, stop, longer, pairs;
     Py_ssize_t unit_start;   /* the first word of the unit being read */
@@ -838,24 +852,24 @@ scan_word(Scan *sc, const char *s, Py_ssize_t n, Py_ssize_t chars, uint64_t h)
     const WordTable *t = sc->table;
     int64_t place, id = 0;
     unsigned char stop = 0;
-    Py_ssize_t e = strings_find(&t->words, s, n, h);
-    if (e >= 0) {
-        id = t->ids[e];
-        stop = t->stop[e];
-        if (sc->seen[e] == 0) {
-            sc->seen[e] = ++sc->n_distinct;
+    Slot *slot = strings_find(&t->words, s, n, h);
+    if (slot != NULL) {
+        id = slot->value;
+        stop = slot->flag;
+        if (sc->seen[slot->entry] == 0) {
+            sc->seen[slot->entry] = ++sc->n_distinct;
         }
-        place = sc->seen[e] - 1;
+        place = sc->seen[slot->entry] - 1;
     }
     else {
-        e = strings_find(&sc->unknown, s, n, h);
-        if (e < 0) {
-            if (vec_reserve(&sc->unknown_place, 1) < 0 || (e = strings_add(&sc->unknown, s, n, h)) < 0) {
+        slot = strings_find(&sc->unknown, s, n, h);
+        if (slot == NULL) {
+            if ((slot = strings_add(&sc->unknown, s, n, h)) == NULL) {
                 return -1;
             }
-            ((int64_t *)sc->unknown_place.data)[sc->unknown_place.n++] = sc->n_distinct++;
+            slot->value = sc->n_distinct++;
         }
-        place = ((int64_t *)sc->unknown_place.data)[e];
+        place = slot->value;
     }
     Py_ssize_t w = sc->index.n;
     int64_t *ids = (int64_t *)sc->ids.data;
@@ -1081,7 +1095,7 @@ WordTable_scan(WordTable *self, PyObject *const *args, Py_ssize_t nargs)
     views = PyList_New(n_units);
     sc.seen = PyMem_Calloc(self->words.n + 1, sizeof(int32_t));
     if (views == NULL || sc.seen == NULL || vec_init(&lens, sizeof(int64_t), n_units) < 0
-        || strings_init(&sc.unknown, 1024, 8192) < 0 || vec_init(&sc.unknown_place, sizeof(int64_t), 1024) < 0
+        || strings_init(&sc.unknown, 1024, 8192) < 0
         || vec_init(&sc.index, sizeof(int64_t), 4096) < 0 || vec_init(&sc.ids, sizeof(int64_t), 4096) < 0
         || vec_init(&sc.stop, 1, 4096) < 0 || vec_init(&sc.longer, 1, 4096) < 0
         || vec_init(&sc.pairs, sizeof(double), 4096) < 0 || vec_init(&sc.folded, 1, 4096) < 0) {
@@ -1170,8 +1184,8 @@ done:
     PyMem_Free(sc.seen);
     PyMem_Free(lens.data);
     strings_free(&sc.unknown);
-    Vec *vecs[] = {&sc.unknown_place, &sc.index, &sc.ids, &sc.stop, &sc.longer, &sc.pairs, &sc.folded};
-    for (int i = 0; i < 7; i++) {
+    Vec *vecs[] = {&sc.index, &sc.ids, &sc.stop, &sc.longer, &sc.pairs, &sc.folded};
+    for (int i = 0; i < 6; i++) {
         PyMem_Free(vecs[i]->data);
     }
     return result;
@@ -1231,8 +1245,8 @@ WordTable_sizeof(WordTable *self, PyObject *Py_UNUSED(ignored))
 {
     const Strings *st = &self->words;
     const Folds *f = &self->folds;
-    size_t size = sizeof(WordTable) + st->room + (st->cap + 1) * sizeof(Py_ssize_t) + st->cap * sizeof(uint64_t)
-                  + (st->mask + 1) * sizeof(Slot) + st->cap * (sizeof(int64_t) + 1)
+    size_t size = sizeof(WordTable) + st->room + st->cap * (sizeof(Py_ssize_t) + sizeof(uint64_t))
+                  + (st->mask + 1) * sizeof(Slot)
                   + (self->pairs_mask + 1) * sizeof(PairSlot)
                   + (f->mask + 1) * (sizeof(uint32_t) + sizeof(int64_t)) + f->room;
     return PyLong_FromSize_t(size);
