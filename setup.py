@@ -9,4 +9,5 @@ from setuptools import Extension, setup
 setup(ext_modules=[
     Extension("excise._segment", sources=["src/excise/_segment.c"], optional=True),  # segment.py
     Extension("excise._screen", sources=["src/excise/_screen.c"], optional=True),  # screen.py
+    Extension("excise._words", sources=["src/excise/_words.c"], optional=True),  # features.py, ngrams.py
 ])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -31,16 +33,27 @@ def excisor() -> Excisor:
     return engine
 
 
-@pytest.fixture(scope="session")
-def compiled_segment() -> Callable[[str], list[Unit]]:
-    """The C segmenter ``excise._segment``, making Units; skipped when it was not built.
+def compiled(name: str, what: str) -> ModuleType:
+    """The C extension ``excise.<name>``; the test is skipped when it was not built.
 
     With ``EXCISE_REQUIRE_EXTENSION=1`` (as CI sets it) a missing extension fails instead.
     """
     try:
-        from excise._segment import segment  # optional: the install may lack it
+        return importlib.import_module(f"excise.{name}")  # optional: the install may lack it
     except ImportError as exc:
         if os.environ.get("EXCISE_REQUIRE_EXTENSION") == "1":
-            pytest.fail(f"EXCISE_REQUIRE_EXTENSION=1 but excise._segment did not build or load: {exc}")
-        pytest.skip(f"excise._segment is not built ({exc}): only the pure-Python segmenter is tested")
+            pytest.fail(f"EXCISE_REQUIRE_EXTENSION=1 but excise.{name} did not build or load: {exc}")
+        pytest.skip(f"excise.{name} is not built ({exc}): only the Python {what} is tested")
+
+
+@pytest.fixture(scope="session")
+def compiled_segment() -> Callable[[str], list[Unit]]:
+    """The C segmenter ``excise._segment``, making Units."""
+    segment = compiled("_segment", "segmenter").segment
     return lambda text: segment(text, Unit)
+
+
+@pytest.fixture(scope="session")
+def compiled_words() -> ModuleType:
+    """The compiled word reader ``excise._words``."""
+    return compiled("_words", "word reader")

@@ -90,7 +90,7 @@ def test_units_are_scored_exactly_as_alone(unscreened: Excisor) -> None:
     """Dense features and probabilities of a batch, to the last bit, against each document alone."""
     texts = [t for t in DOCS if segment(t)] * 2
     units = [segment(t) for t in texts]
-    views, X, proba, docs = unscreened._batch_proba(texts, units)
+    views, _, X, proba, docs = unscreened._batch_proba(texts, units)
     assert len(views) == len(X) == len(proba) == sum(map(len, units))
     for text, rows in zip(texts, docs.slices()):
         _, _, X_alone, proba_alone = unscreened.unit_proba(text)
@@ -104,7 +104,7 @@ def test_generated_batches_give_each_document_its_result_alone(unscreened: Excis
     assert batched(unscreened, texts) == alone(unscreened, texts)
     if any(segment(t) for t in texts):
         texts = [t for t in texts if segment(t)]
-        _, X, proba, docs = unscreened._batch_proba(texts, [segment(t) for t in texts])
+        _, _, X, proba, docs = unscreened._batch_proba(texts, [segment(t) for t in texts])
         for text, rows in zip(texts, docs.slices()):
             _, _, X_alone, proba_alone = unscreened.unit_proba(text)
             np.testing.assert_array_equal(X[rows], X_alone)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from excise.engine import _with_orphaned_definitions
-from excise.features import view_units
+from excise.features import DocWords, view_units
 from excise.segment import REFDEF, REFLINK, segment
 
 TEXT = ("Our post uses [the docs][1] here.\n\n"
@@ -41,10 +41,11 @@ def test_a_lone_word_or_two_of_plain_text_is_not_enough_to_cut() -> None:
     text = "Credit: [Wikipedia][3]\n\nBuy cheap pills now.\n\nSee [here](http://pills.example/buy)."
     units = segment(text)
     views = view_units(text, units)
+    lens = DocWords(views).lens
     pieces = [text[u.start : u.end] for u in units]
     credit, link = pieces.index("Credit:"), pieces.index("[here](http://pills.example/buy)")
     sentence = pieces.index("Buy cheap pills now.")
-    assert not _substantial(views, credit, credit + 1)
-    assert _substantial(views, credit, credit + 2)  # with its reference link
-    assert _substantial(views, sentence, sentence + 1)
-    assert _substantial(views, link, link + 1)
+    assert not _substantial(views, lens, credit, credit + 1)
+    assert _substantial(views, lens, credit, credit + 2)  # with its reference link
+    assert _substantial(views, lens, sentence, sentence + 1)
+    assert _substantial(views, lens, link, link + 1)

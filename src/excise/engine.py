@@ -12,7 +12,8 @@ from .bounds import DocBounds
 from .config import Config
 from .decode import viterbi_runs
 from .families import family_of
-from .features import DENSE_NAMES, DocWords, UnitView, batch_dense_features, references, view_units
+from .features import (DENSE_NAMES, DocWords, PlainTextView, UnitView, batch_dense_features, batch_views, references,
+                       view_units)
 from .model import Model
 from .normalize import fold
 from .segment import REFDEF, Unit, segment
@@ -58,25 +59,26 @@ class Excisor:
         units = segment(text)
         if not units:
             return units, [], np.zeros((0, len(DENSE_NAMES))), np.zeros(0)
-        views, X, proba, _ = self._batch_proba([text], [units])
-        return units, views, X, proba
+        _, _, X, proba, _ = self._batch_proba([text], [units])
+        # the views of the Python reader, words included (the compiled reader keeps plain text units' words in arrays)
+        return units, view_units(text, units), X, proba
 
     def _batch_proba(self, texts: Sequence[str], units: Sequence[list[Unit]]
-                     ) -> tuple[list[UnitView], np.ndarray, np.ndarray, DocBounds]:
-        """Views, dense features and spam probabilities of the units of several documents, end to end.
+                     ) -> tuple[list[UnitView | PlainTextView], DocWords, np.ndarray, np.ndarray, DocBounds]:
+        """Views, words, dense features and spam probabilities of the units of several documents, end to end.
 
-        Every document has at least one unit. The views and words are read one
-        document at a time; the n-gram scores, the dense features and the network
-        run once for all of them, each document's rows exactly as alone.
+        Every document has at least one unit. The views and words are read unit by
+        unit (by the compiled reader where it is built); the n-gram scores, the dense
+        features and the network run once for all of them, each document's rows
+        exactly as alone.
         """
         model = self.model
         docs = DocBounds([len(u) for u in units])
-        views = [view for text, doc_units in zip(texts, units) for view in view_units(text, doc_units)]
-        words = DocWords(views)
+        views, words = batch_views(texts, units, model.ngrams.word_table())
         content, peak, intent = model.ngrams.score(views, model.bias, words, docs)
         flat = [unit for doc_units in units for unit in doc_units]
         X = batch_dense_features(texts, flat, views, content, peak, intent, words, docs)
-        return views, X, model.context_proba(X, docs), docs
+        return views, words, X, model.context_proba(X, docs), docs
 
     def scan(self, text: str) -> Result:
         """Find the injected spans of ``text``; offsets index ``text`` itself."""
@@ -106,20 +108,21 @@ class Excisor:
         if not todo:
             return results
         batch = [texts[i] for i in todo]
-        views, X, proba, docs = self._batch_proba(batch, units)
+        views, words, X, proba, docs = self._batch_proba(batch, units)
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
-            results[i] = self._decoded(text, doc_units, views[rows], X[rows], proba[rows])
+            results[i] = self._decoded(text, doc_units, views[rows], words.lens[rows], X[rows], proba[rows])
         return results
 
-    def _decoded(self, text: str, units: list[Unit], views: Sequence[UnitView], X: np.ndarray,
-                 proba: np.ndarray) -> Result:
-        """The result of one document from its units' features and probabilities: decode, then build spans."""
+    def _decoded(self, text: str, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
+                 X: np.ndarray, proba: np.ndarray) -> Result:
+        """The result of one document from its units' views, numbers of words, features and probabilities:
+        decode, then build spans."""
         name = self.model.name
         if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
             return Result((), float(proba.max()) * 0.5, name, len(text))
-        has_words = np.array([bool(v.words) or bool(v.url) for v in views])
+        has_words = np.array([n > 0 or bool(v.url) for v, n in zip(views, lens.tolist())])
         runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
-        runs = _with_orphaned_definitions([r for r in runs if _substantial(views, *r)], views)
+        runs = _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
         return Result(tuple(spans), doc_score, name, len(text))
@@ -136,12 +139,14 @@ _COL = {name: i for i, name in enumerate(DENSE_NAMES)}
 MIN_RUN_WORDS = 3
 
 
-def _substantial(views: Sequence[UnitView], a: int, b: int) -> bool:
-    """Whether the run ``[a, b)`` is enough to act on: a link, or at least ``MIN_RUN_WORDS`` words of text."""
-    return any(v.url or v.ref for v in views[a:b]) or sum(len(v.words) for v in views[a:b]) >= MIN_RUN_WORDS
+def _substantial(views: Sequence[UnitView | PlainTextView], lens: np.ndarray, a: int, b: int) -> bool:
+    """Whether the run ``[a, b)`` is enough to act on: a link, or at least ``MIN_RUN_WORDS`` words of text
+    (``lens`` holds each unit's number of words)."""
+    return any(v.url or v.ref for v in views[a:b]) or int(lens[a:b].sum()) >= MIN_RUN_WORDS
 
 
-def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[UnitView]) -> list[tuple[int, int]]:
+def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[UnitView | PlainTextView]
+                               ) -> list[tuple[int, int]]:
     """``runs`` plus every reference definition (``[7]: http://...``) all of whose uses (``[anchor][7]``) are cut.
 
     Once its anchors are gone, such a definition only points at what was cut. Hacked

@@ -13,22 +13,27 @@ Two kinds of evidence feed the model:
 from __future__ import annotations
 
 import math
+import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from operator import attrgetter
 from string import ascii_lowercase
+from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from .bounds import DocBounds
-from .normalize import deobfuscate, fold
+from .normalize import _OTHER_SCRIPT, _fold, deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
-__all__ = ["DENSE_NAMES", "DocWords", "UnitView", "batch_dense_features", "batch_shape_features", "content_features",
-           "dense_features", "is_topic_feature", "references", "shape_features", "url_features", "view_units"]
+__all__ = ["DENSE_NAMES", "DocWords", "PlainTextView", "UnitView", "batch_dense_features", "batch_shape_features",
+           "batch_views", "content_features", "dense_features", "is_topic_feature", "references", "shape_features",
+           "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 # bytes.translate table that keeps the ASCII letters, digits and "_" (what \w means in ASCII) and blanks the rest
@@ -130,30 +135,152 @@ def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:
     return [UnitView(text[u.start : u.end], u.kind) for u in units]
 
 
-class DocWords:
-    """Every unit's words of one document, flattened, with per-unit bounds: what vectorised evidence reads.
+class PlainTextView:
+    """The view of a text unit whose words the compiled reader (``excise._words``) read into :class:`DocWords`.
 
-    ``flat`` holds the words in order, ``lens``/``starts``/``ends`` each unit's share of it and ``unit`` each
-    word's unit. ``distinct`` lists the document's distinct words and ``index`` gives each word's place in it,
-    so that look-ups per word (vocabulary ids, stopwords) run once per distinct word. ``stop`` marks stopwords.
+    It answers what the engine asks a view (``kind``, ``lower_start``, and the empty link attributes of a
+    text unit), but holds no ``words``: they are only in the arrays of :class:`DocWords`. The reader
+    shares two of them, ``_PLAIN_VIEWS[lower_start]``, among all such units.
     """
 
-    __slots__ = ("distinct", "ends", "flat", "index", "lens", "starts", "stop", "unit")
+    __slots__ = ("lower_start",)
+    kind = TEXT
+    url = ref = host = query = ""
+    path_words: tuple[str, ...] = ()
+
+    def __init__(self, lower_start: bool) -> None:
+        self.lower_start = lower_start
+
+    def __repr__(self) -> str:
+        return f"PlainTextView(lower_start={self.lower_start})"
+
+
+_PLAIN_VIEWS = (PlainTextView(False), PlainTextView(True))
+
+
+def _compiled_words() -> ModuleType | None:
+    """``excise._words`` when the extension is built and ``EXCISE_PURE_PYTHON`` is unset (or 0)."""
+    if os.environ.get("EXCISE_PURE_PYTHON", "0") not in ("", "0"):
+        return None
+    try:
+        from . import _words  # optional: the install may lack it
+    except ImportError:
+        return None
+    return _words
+
+
+#: the compiled word reader, or None: every unit is read by its Python view
+COMPILED_WORDS = _compiled_words()
+
+
+def word_table(words: Sequence[str], bigram_keys: np.ndarray, bigram_weights: np.ndarray) -> Any:
+    """The compiled table of a content model for :func:`batch_views`: its vocabulary ``words`` (id ``i + 1``
+    is ``words[i]``), the stopwords and the bigram weights (``NgramTable``'s arrays); None without the
+    compiled reader."""
+    if COMPILED_WORDS is None:
+        return None
+    return COMPILED_WORDS.WordTable(words, sorted(STOPWORDS), np.ascontiguousarray(bigram_keys, dtype=np.int64),
+                                    np.ascontiguousarray(bigram_weights, dtype=np.float64), _compiled_fold)
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+_FOLDS_ALONE = frozenset("\ufe0e\ufe0f")  # variation selectors (text or emoji style): marks that fold to themselves
+
+
+def _compiled_fold(char: str) -> tuple[bytes, bool] | None:
+    """What the compiled reader folds ``char`` (not ASCII) to, in ASCII, with ``char.islower()``; None: a unit
+    holding it is read in Python.
+
+    The reader folds a unit character by character, which is :func:`normalize.fold` only where a character
+    folds the same wherever it stands. Punctuation, symbols, spaces and format characters do: NFKC composes
+    nothing onto them or from them, ``str.lower`` has no context for them, and they are no letters of the
+    scripts whose look-alikes are folded. Of those, the reader takes the ones whose fold is ASCII without
+    "&" ("\u2019" → "'", "\u2026" → "...", "\u00a0" → " ", "\u200b" → "", "\u24b6" → "a"), and the ones
+    that fold to themselves and are no word character ("\u2022", "\u00a3", emoji), which separate words
+    like a blank that is no word character, no separator of spaced-out letters and no l33t sign: "\\x00".
+    """
+    category = unicodedata.category(char)
+    if category[0] not in "PSZ" and category not in ("Cc", "Cf") and char not in _FOLDS_ALONE:
+        return None
+    folded = _fold(char)
+    if folded.isascii() and "&" not in folded:
+        return folded.encode("ascii"), char.islower()
+    if folded == char and not _WORD_CHARACTER.match(char) and not _OTHER_SCRIPT.match(char):
+        return b"\x00", char.islower()
+    return None
+
+
+def batch_views(texts: Sequence[str], units: Sequence[Sequence[Unit]], table: Any
+                ) -> tuple[list[UnitView | PlainTextView], DocWords]:
+    """The views and words of the units of several documents, end to end (``units[d]`` are those of ``texts[d]``).
+
+    ``table`` is the model's :func:`word_table`. With it the compiled reader reads the plain text units
+    (no HTML entity, no letters outside ASCII, nothing that looks obfuscated: most of them) without a
+    Python object per unit or word, gives them a :class:`PlainTextView`, and has every other unit read by
+    its :class:`UnitView`; the words of both are looked up in the table, so the :class:`DocWords` holds
+    vocabulary ids and bigram weights as well. Its arrays are exactly those of ``DocWords`` built from the
+    views. Without a table (None), every unit gets its ``UnitView``.
+    """
+    if table is None:
+        views = [view for text, doc_units in zip(texts, units) for view in view_units(text, doc_units)]
+        return views, DocWords(views)
+    views, lens, index, ids, stop, long, pairs = table.scan(texts, units, UnitView, _PLAIN_VIEWS)
+    return views, DocWords.from_arrays(np.frombuffer(lens, dtype=np.int64), np.frombuffer(index, dtype=np.int64),
+                                       np.frombuffer(stop, dtype=bool), np.frombuffer(long, dtype=bool),
+                                       np.frombuffer(ids, dtype=np.int64), np.frombuffer(pairs, dtype=np.float64),
+                                       table)
+
+
+class DocWords:
+    """Every unit's words of a document or batch, flattened, with per-unit bounds: what vectorised evidence reads.
+
+    ``lens``/``starts``/``ends`` give each unit's share of the words and ``unit`` each word's unit. ``index``
+    gives each word's place among the distinct words (in order of first occurrence), so that look-ups per
+    word run once per distinct word. ``stop`` marks stopwords, ``long`` words of more than three characters.
+    Built from the views, ``flat`` holds the words themselves and ``distinct`` the distinct ones (``ids`` and
+    ``pairs`` are None); read by the compiled reader (:func:`batch_views`), it holds no strings (``flat`` and
+    ``distinct`` are None) but what ``NgramTable.score`` looks up per word in the model: its vocabulary id,
+    ``ids``, and the weight of the bigram it starts in its unit, ``pairs``, as found in ``table``.
+    """
+
+    __slots__ = ("distinct", "ends", "flat", "ids", "index", "lens", "long", "pairs", "starts", "stop", "table",
+                 "unit")
 
     def __init__(self, views: Sequence[UnitView]) -> None:
         n = len(views)
-        self.lens = np.fromiter(map(len, (v.words for v in views)), dtype=np.int64, count=n)
-        self.flat: list[str] = list(chain.from_iterable(v.words for v in views))
-        self.ends = np.cumsum(self.lens)
-        self.starts = self.ends - self.lens
-        self.unit = np.repeat(np.arange(n), self.lens)
-        self.distinct: list[str] = list(dict.fromkeys(self.flat))
+        lens = np.fromiter(map(len, (v.words for v in views)), dtype=np.int64, count=n)
+        self.flat: list[str] | None = list(chain.from_iterable(v.words for v in views))
+        self.distinct: list[str] | None = list(dict.fromkeys(self.flat))
         place = dict(zip(self.distinct, range(len(self.distinct))))
-        self.index = np.fromiter(map(place.__getitem__, self.flat), dtype=np.int64, count=len(self.flat))
+        self._bound(lens, np.fromiter(map(place.__getitem__, self.flat), dtype=np.int64, count=len(self.flat)))
         self.stop = self.of_distinct(map(STOPWORDS.__contains__, self.distinct), bool)
+        self.long = self.of_distinct(map(len, self.distinct), np.int64) > 3
+        self.ids: np.ndarray | None = None
+        self.pairs: np.ndarray | None = None
+        self.table: Any = None
+
+    @classmethod
+    def from_arrays(cls, lens: np.ndarray, index: np.ndarray, stop: np.ndarray, long: np.ndarray,
+                    ids: np.ndarray, pairs: np.ndarray, table: Any) -> DocWords:
+        """The words as the compiled reader read them with ``table``: per unit its number of words, per word
+        the rest."""
+        words = cls.__new__(cls)
+        words._bound(lens, index)
+        words.flat = words.distinct = None
+        words.stop, words.long, words.ids, words.pairs, words.table = stop, long, ids, pairs, table
+        return words
+
+    def _bound(self, lens: np.ndarray, index: np.ndarray) -> None:
+        self.lens = lens
+        self.ends = np.cumsum(lens)
+        self.starts = self.ends - lens
+        self.unit = np.repeat(np.arange(len(lens)), lens)
+        self.index = index
 
     def of_distinct(self, values: Iterable[object], dtype: type) -> np.ndarray:
         """Per word of ``flat``: ``values``, which holds one value per distinct word (in ``distinct`` order)."""
+        if self.distinct is None:
+            raise ValueError("these words were read by the compiled reader: they have no strings")
         return np.fromiter(values, dtype=dtype, count=len(self.distinct))[self.index]
 
 
@@ -262,9 +389,9 @@ def _cohesion(words: DocWords, docs: DocBounds, window: int) -> tuple[np.ndarray
     n = len(docs.doc)
     coh = np.full(n, 0.5)
     near = np.full(n, 0.5)
-    if not words.flat:
+    if not len(words.index):
         return coh, near
-    keep = (words.of_distinct(map(len, words.distinct), np.int64) > 3) & ~words.stop
+    keep = words.long & ~words.stop
     if not keep.any():
         return coh, near
     # each (unit, word) pair once; a word is known by its place among the distinct words

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise, repeat
+from typing import Any
 
 import numpy as np
 
 from .bounds import DocBounds
-from .features import DocWords, UnitView, url_features
+from .features import DocWords, PlainTextView, UnitView, url_features, word_table
 
 __all__ = ["NgramTable"]
 
@@ -38,7 +39,8 @@ class NgramTable:
     ``intent[id]`` per word and ``intent_other`` for URL parts (positive weights only).
     """
 
-    __slots__ = ("bigram_keys", "bigram_weights", "intent", "intent_other", "other", "unigram", "vocab", "words")
+    __slots__ = ("_word_table", "bigram_keys", "bigram_weights", "intent", "intent_other", "other", "unigram", "vocab",
+                 "words")
 
     def __init__(self, words: list[str], unigram: np.ndarray, bigram_keys: np.ndarray,
                  bigram_weights: np.ndarray, other: dict[str, float], intent: np.ndarray | None = None,
@@ -51,9 +53,25 @@ class NgramTable:
         self.other = other
         self.intent = np.zeros(len(self.unigram)) if intent is None else np.asarray(intent, dtype=np.float64)
         self.intent_other = intent_other or {}
+        self._word_table: Any = None
         if (len(self.unigram) != len(words) + 1 or len(self.intent) != len(self.unigram)
                 or len(self.bigram_keys) != len(self.bigram_weights)):
             raise ValueError("inconsistent n-gram table: array lengths do not match the vocabulary")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled table is built again where it is needed
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_word_table"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._word_table = None
+
+    def word_table(self) -> Any:
+        """The vocabulary compiled for ``features.batch_views`` (built on first use); None without the extension."""
+        if self._word_table is None:
+            self._word_table = word_table(self.words, self.bigram_keys, self.bigram_weights)
+        return self._word_table
 
     @classmethod
     def from_features(cls, content: dict[str, float], intent: dict[str, float] | None = None) -> NgramTable:
@@ -95,11 +113,29 @@ class NgramTable:
         out.update(self.other)
         return out
 
+    def _lookup(self, words: DocWords) -> tuple[np.ndarray, np.ndarray]:
+        """Each word's vocabulary id, and the weight of the bigram it starts (0 where the next word is in
+        another unit or the pair has no weight)."""
+        lens, ends = words.lens, words.ends
+        total = len(words.index)
+        ids = words.of_distinct(map(self.vocab.get, words.distinct, repeat(0)), np.int64)
+        pair_w = np.zeros(total)
+        if total > 1 and len(self.bigram_keys):
+            keys = (ids[:-1] << _SHIFT) | ids[1:]
+            # searching in key order keeps the table walk cache-friendly (3x faster)
+            order = np.argsort(keys)
+            at = np.empty_like(order)
+            at[order] = np.searchsorted(self.bigram_keys, keys[order])
+            at[at == len(self.bigram_keys)] = 0
+            pair_w[:-1] = np.where(self.bigram_keys[at] == keys, self.bigram_weights[at], 0.0)
+            pair_w[ends[lens > 0] - 1] = 0.0
+        return ids, pair_w
+
     def __len__(self) -> int:
         """Number of features with a weight."""
         return int(np.count_nonzero(self.unigram)) + len(self.bigram_keys) + len(self.other)
 
-    def score(self, views: Sequence[UnitView], bias: float, words: DocWords | None = None,
+    def score(self, views: Sequence[UnitView | PlainTextView], bias: float, words: DocWords | None = None,
               docs: DocBounds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Content log-odds of each unit, its largest single feature weight, and its intent.
 
@@ -118,20 +154,14 @@ class NgramTable:
         if docs is None:
             docs = DocBounds.single(n)
         lens, starts, ends = words.lens, words.starts, words.ends
-        total = len(words.flat)
-        ids = words.of_distinct(map(self.vocab.get, words.distinct, repeat(0)), np.int64)
+        if words.ids is not None:
+            # the compiled reader looked up each word and the bigram it starts
+            if words.table is not self._word_table:
+                raise ValueError("these words were looked up in the table of another model")
+            ids, pair_w = words.ids, words.pairs
+        else:
+            ids, pair_w = self._lookup(words)
         token_w = self.unigram[ids]
-        # the bigram starting at each token, zero where the next token is in another unit
-        pair_w = np.zeros(total)
-        if total > 1 and len(self.bigram_keys):
-            keys = (ids[:-1] << _SHIFT) | ids[1:]
-            # searching in key order keeps the table walk cache-friendly (3x faster)
-            order = np.argsort(keys)
-            at = np.empty_like(order)
-            at[order] = np.searchsorted(self.bigram_keys, keys[order])
-            at[at == len(self.bigram_keys)] = 0
-            pair_w[:-1] = np.where(self.bigram_keys[at] == keys, self.bigram_weights[at], 0.0)
-            pair_w[ends[lens > 0] - 1] = 0.0
         sums = _unit_sums(token_w + pair_w, starts, ends, docs)
         counts = (2 * lens - (lens > 0)).astype(np.float64)
         # the largest weight, never below 0 (what the context model sees)
