@@ -10,4 +10,5 @@ setup(ext_modules=[
     Extension("excise._segment", sources=["src/excise/_segment.c"], optional=True),  # segment.py
     Extension("excise._screen", sources=["src/excise/_screen.c"], optional=True),  # screen.py
     Extension("excise._words", sources=["src/excise/_words.c"], optional=True),  # features.py, ngrams.py
+    Extension("excise._shape", sources=["src/excise/_shape.c"], optional=True),  # features.shape_features
 ])

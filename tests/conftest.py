@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from excise import Excisor
+from excise.bounds import DocBounds
 from excise.segment import Unit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,3 +59,20 @@ def compiled_segment() -> Callable[[str], list[Unit]]:
 def compiled_words() -> ModuleType:
     """The compiled word reader ``excise._words``."""
     return compiled("_words", "word reader")
+
+
+ShapeFeatures = Callable[[Sequence[str], np.ndarray, np.ndarray, DocBounds], np.ndarray]
+
+
+@pytest.fixture(scope="session")
+def compiled_shape() -> ShapeFeatures:
+    """The C shape features ``excise._shape``, called as ``batch_shape_features_python`` is."""
+    shape_features = compiled("_shape", "shape features").shape_features
+
+    def run(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, docs: DocBounds) -> np.ndarray:
+        out = np.empty((len(starts), 4))
+        shape_features(texts, np.ascontiguousarray(starts, dtype=np.int64), np.ascontiguousarray(ends, dtype=np.int64),
+                       np.ascontiguousarray(docs.doc, dtype=np.int64), out)
+        return out
+
+    return run

@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from operator import attrgetter
 from string import ascii_lowercase
@@ -32,8 +32,8 @@ from .normalize import _OTHER_SCRIPT, _fold, deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
 __all__ = ["DENSE_NAMES", "DocWords", "PlainTextView", "UnitView", "batch_dense_features", "batch_shape_features",
-           "batch_views", "content_features", "dense_features", "is_topic_feature", "references", "shape_features",
-           "url_features", "view_units"]
+           "batch_shape_features_python", "batch_views", "content_features", "dense_features", "is_topic_feature",
+           "references", "shape_features", "url_features", "view_units"]
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 # bytes.translate table that keeps the ASCII letters, digits and "_" (what \w means in ASCII) and blanks the rest
@@ -556,6 +556,8 @@ def _by_document(units: list[int], docs: DocBounds) -> dict[int, list[int]]:
 
 
 # how advertising is typed, whatever it sells: a phone number, a price or a percentage
+# (_shape.c implements both expressions by hand: a change here must be made there too; tests/test_shape_compiled.py
+# holds the two to the same columns)
 # _PHONE is r"(?<![\w.,])\+?\d(?:[ \-./]?\d){6,13}(?![\w.,]?\d)" written to start with the "+" or digit each
 # match begins with, so the engine skips ahead between digits (1.5x faster, same matches)
 _PHONE = re.compile(r"\+(?<![\w.,]\+)\d(?:[ \-./]?\d){6,13}(?![\w.,]?\d)|\d(?<![\w.,]\d)(?:[ \-./]?\d){6,13}(?![\w.,]?\d)")
@@ -569,8 +571,37 @@ def shape_features(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarra
     return batch_shape_features([text], starts, ends, DocBounds.single(len(starts)))
 
 
+def _compiled_shape() -> Callable[[Sequence[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray], None] | None:
+    """``excise._shape.shape_features`` when the extension is built and ``EXCISE_PURE_PYTHON`` is unset (or 0)."""
+    if os.environ.get("EXCISE_PURE_PYTHON", "0") not in ("", "0"):
+        return None
+    try:
+        from ._shape import shape_features  # optional: the install may lack it
+    except ImportError:
+        return None
+    return shape_features
+
+
+_COMPILED_SHAPE = _compiled_shape()
+
+
 def batch_shape_features(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, docs: DocBounds) -> np.ndarray:
     """:func:`shape_features` of a batch: unit ``i`` is ``texts[docs.doc[i]][starts[i]:ends[i]]``.
+
+    The C extension ``excise._shape`` does the work when it is built (an optional part of
+    the install); its columns are bit for bit those of `batch_shape_features_python`.
+    """
+    if _COMPILED_SHAPE is None:
+        return batch_shape_features_python(texts, starts, ends, docs)
+    out = np.empty((len(starts), 4))
+    _COMPILED_SHAPE(texts, np.ascontiguousarray(starts, dtype=np.int64), np.ascontiguousarray(ends, dtype=np.int64),
+                    np.ascontiguousarray(docs.doc, dtype=np.int64), out)
+    return out
+
+
+def batch_shape_features_python(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                                docs: DocBounds) -> np.ndarray:
+    """:func:`batch_shape_features` in Python and numpy (the reference implementation).
 
     The texts are read as one array of code points, each document's offsets moved
     on by the length of the texts before it; counts are integers, so the batch
