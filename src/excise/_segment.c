@@ -337,11 +337,8 @@ whitespace_break(const Segmenter *sg, Py_ssize_t p, Py_ssize_t run_end, Py_ssize
 static inline Py_ALWAYS_INLINE Py_ssize_t
 break_candidate_in(int kind, const void *data, Py_ssize_t p, Py_ssize_t stop)
 {
-    for (; p < stop; p++) {
+    for (; (p = find_class_in(kind, data, p, stop, BREAK_START)) < stop; p++) {
         const Py_UCS4 c = PyUnicode_READ(kind, data, p);
-        if (!HAS_CLASS(c, BREAK_START)) {
-            continue;
-        }
         if (p > 0 && p + 1 < stop && is_space(c)) {
             const Py_UCS4 prev = PyUnicode_READ(kind, data, p - 1), next = PyUnicode_READ(kind, data, p + 1);
             if (!is_space(next) && !(next >= 'A' && next <= 'Z') && !is_bullet(next) && !is_terminal(prev)) {
