@@ -196,7 +196,7 @@ def test_scan_batch_gives_the_same_results(excisor: Excisor, real_texts: list[st
 # what may stand right before or after a digit run: nothing, the lookbehind's and lookahead's
 # [\w.,], digits of other scripts, a digit after a glue character, and characters outside all classes
 GLUE = ["", " ", "a", "Z", ".", ",", "_", "+", "-", "/", "\u00e9", "\u0436", "\u4e2d", "\u0661", "5", "\u00b2",
-        "\u00bd", ".5", ",5", "a5", "_5", " 5", "-5", ".\u0665", "\n", "!", "(", "\u00a0", "\ud800"]
+        "\u00bd", "\u2460", ".5", ",5", "a5", "_5", " 5", "-5", ".\u0665", "\n", "!", "(", "\u00a0", "\ud800"]
 
 
 @pytest.mark.parametrize("separator", ["", " ", "-", ".", "/", ",", "  ", " - ", "\u00a0"])
@@ -220,7 +220,7 @@ SPACES = ["", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\x1c", "\x85
 PERCENT = ["%", "%%", "\uff05", "percent", "PERCENT", "Percent", "pErCeNt", "percentage", "percent_", "percent1",
            "percent\u00e9", "percent.", "percent!", "per cent", "percen", "\u0440ercent", "perc\u0435nt", "percent\u0661",
            "percent\u00b2", "perCENTs", "p\u0435rcent"]
-DIGITS = ["5", "\u0665", "\u06f5", "\uff15", "\u096b", "\U0001d7d3", "\u00b2", "\u00bd", "\u2164"]
+DIGITS = ["5", "\u0665", "\u06f5", "\uff15", "\u096b", "\U0001d7d3", "\u00b2", "\u2074", "\u2460", "\u00bd", "\u2164"]
 
 
 def test_same_columns_around_prices_and_percentages(compiled_shape: ShapeFeatures) -> None:
@@ -244,10 +244,11 @@ def test_same_columns_around_prices_and_percentages(compiled_shape: ShapeFeature
 any_character = st.characters() | st.integers(0xD800, 0xDFFF).map(chr)  # st.characters() leaves out surrogates
 glue = st.sampled_from(GLUE)
 # decimal digits of one script (ASCII, Arabic-Indic, fullwidth, Devanagari, mathematical bold), or a mix with
-# characters that are digits or numbers to str but not decimal (\d): superscript two, one half, Roman five
+# characters that are digits or numbers to str but not decimal (\d): superscripts two and four, circled one,
+# one half, Roman five
 DIGIT_SETS = ["0123456789", "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
               "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "\u0966\u0967\u0968\u0969\u096f",
-              "\U0001d7ce\U0001d7cf\U0001d7d7", "0123456789\u0665\uff15", "0123456789\u00b2\u00bd\u2164"]
+              "\U0001d7ce\U0001d7cf\U0001d7d7", "0123456789\u0665\uff15", "0123456789\u00b2\u2074\u2460\u00bd\u2164"]
 SEPARATORS = ["", "", "", " ", "-", ".", "/", ",", "  ", "--", "_", "\u00a0", "\t", ". "]
 digit = st.sampled_from(DIGIT_SETS).flatmap(st.sampled_from)
 separator = st.sampled_from(SEPARATORS)

@@ -36,40 +36,27 @@
 
 enum { WORD = 1, DIGIT = 2, SPACE = 4 };
 
-/* the classes of the first 256 code points (the whole of a 1-byte str), filled at import */
+/* the classes of the first 256 code points (all of a 1-byte str), filled at import (PyInit__shape) */
 static unsigned char latin1_classes[256];
 
-/* \w, \d and \s of one code point, as _sre decides them (SRE_UNI_IS_WORD, _DIGIT, _SPACE) */
-static unsigned
-classes_of(Py_UCS4 c)
-{
-    return ((Py_UNICODE_ISALNUM(c) || c == '_') ? WORD : 0)
-           | (Py_UNICODE_ISDECIMAL(c) ? DIGIT : 0)
-           | (Py_UNICODE_ISSPACE(c) ? SPACE : 0);
-}
-
-static inline unsigned
-char_classes(Py_UCS4 c)
-{
-    return c < 256 ? latin1_classes[c] : classes_of(c);
-}
-
+/* \w, \d and \s as _sre decides them (SRE_UNI_IS_WORD, SRE_UNI_IS_DIGIT, SRE_UNI_IS_SPACE); below 256 they
+ * are looked up in latin1_classes */
 static inline int
 is_word(Py_UCS4 c)
 {
-    return char_classes(c) & WORD;
+    return c < 256 ? latin1_classes[c] & WORD : (Py_UNICODE_ISALNUM(c) || c == '_');
 }
 
 static inline int
 is_digit(Py_UCS4 c)
 {
-    return char_classes(c) & DIGIT;
+    return c < 256 ? latin1_classes[c] & DIGIT : Py_UNICODE_ISDECIMAL(c);
 }
 
 static inline int
 is_space(Py_UCS4 c)
 {
-    return char_classes(c) & SPACE;
+    return c < 256 ? latin1_classes[c] & SPACE : Py_UNICODE_ISSPACE(c);
 }
 
 /* [\w.,] (_PHONE's lookbehind and lookahead) */
@@ -559,7 +546,9 @@ PyMODINIT_FUNC
 PyInit__shape(void)
 {
     for (Py_UCS4 c = 0; c < 256; c++) {
-        latin1_classes[c] = (unsigned char)classes_of(c);
+        latin1_classes[c] = (unsigned char)(((Py_UNICODE_ISALNUM(c) || c == '_') ? WORD : 0)
+                                            | (Py_UNICODE_ISDECIMAL(c) ? DIGIT : 0)
+                                            | (Py_UNICODE_ISSPACE(c) ? SPACE : 0));
     }
     return PyModule_Create(&module_def);
 }
