@@ -13,21 +13,20 @@ Two kinds of evidence feed the model:
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from operator import attrgetter
 from string import ascii_lowercase
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from .bounds import DocBounds
+from .compiled import extension
 from .normalize import _OTHER_SCRIPT, _fold, deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
 
@@ -158,19 +157,8 @@ class PlainTextView:
 _PLAIN_VIEWS = (PlainTextView(False), PlainTextView(True))
 
 
-def _compiled_words() -> ModuleType | None:
-    """``excise._words`` when the extension is built and ``EXCISE_PURE_PYTHON`` is unset (or 0)."""
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") not in ("", "0"):
-        return None
-    try:
-        from . import _words  # optional: the install may lack it
-    except ImportError:
-        return None
-    return _words
-
-
 #: the compiled word reader, or None: every unit is read by its Python view
-COMPILED_WORDS = _compiled_words()
+COMPILED_WORDS = extension("_words")
 
 
 def word_table(words: Sequence[str], bigram_keys: np.ndarray, bigram_weights: np.ndarray) -> Any:
@@ -571,18 +559,9 @@ def shape_features(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarra
     return batch_shape_features([text], starts, ends, DocBounds.single(len(starts)))
 
 
-def _compiled_shape() -> Callable[[Sequence[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray], None] | None:
-    """``excise._shape.shape_features`` when the extension is built and ``EXCISE_PURE_PYTHON`` is unset (or 0)."""
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") not in ("", "0"):
-        return None
-    try:
-        from ._shape import shape_features  # optional: the install may lack it
-    except ImportError:
-        return None
-    return shape_features
-
-
-_COMPILED_SHAPE = _compiled_shape()
+_shape = extension("_shape")
+#: the compiled shape features (``excise._shape.shape_features``), or None: the Python reference runs
+_COMPILED_SHAPE = _shape.shape_features if _shape is not None else None
 
 
 def batch_shape_features(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, docs: DocBounds) -> np.ndarray:

@@ -22,7 +22,6 @@ one the full pipeline would almost surely have left alone.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from itertools import repeat
 
 import numpy as np
 
+from .compiled import pure_python
 from .normalize import fold
 
 try:  # the compiled inner loop (src/excise/_screen.c); the Python below is its reference
@@ -93,7 +93,7 @@ class Screen:
         self.threshold = threshold
         self.floor = floor
         if compiled is None:
-            compiled = _Table is not None and os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0")
+            compiled = _Table is not None and not pure_python()
         elif compiled and _Table is None:
             raise RuntimeError("the compiled pre-screen (excise._screen) is not built; reinstall excise with a C compiler")
         self._table = _Table(self._encoded, floor, WINDOW, _SPACED_LETTERS) if compiled else None

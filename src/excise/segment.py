@@ -16,10 +16,10 @@ set ``EXCISE_PURE_PYTHON=1`` to use the Python code anyway.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
 from typing import NamedTuple
+
+from .compiled import extension
 
 __all__ = ["IMAGE", "KIND_NAMES", "LINK", "REFDEF", "REFLINK", "TEXT", "URL", "Unit", "segment", "segment_python"]
 
@@ -207,18 +207,9 @@ def segment_python(text: str) -> list[Unit]:
     return units
 
 
-def _compiled_segmenter() -> Callable[[str, type], list[Unit]] | None:
-    """``excise._segment.segment`` when the extension is built and ``EXCISE_PURE_PYTHON`` is unset (or 0)."""
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") not in ("", "0"):
-        return None
-    try:
-        from ._segment import segment as compiled  # optional: the install may lack it
-    except ImportError:
-        return None
-    return compiled
-
-
-_COMPILED = _compiled_segmenter()
+_segment = extension("_segment")
+#: the compiled segmenter (``excise._segment.segment``), or None: `segment_python` runs
+_COMPILED = _segment.segment if _segment is not None else None
 
 
 def segment(text: str) -> list[Unit]:
