@@ -83,7 +83,10 @@ class Model:
         """
         h = (X - self.mean) / self.scale
         for w, b in self.layers[:-1]:
-            h = np.maximum(_product(h, w, docs) + b, 0.0)
+            # in place: a batch's hidden layer is large, and new arrays per step cost more than the arithmetic
+            h = _product(h, w, docs)
+            h += b
+            np.maximum(h, 0.0, out=h)
         w, b = self.layers[-1]
         logit = (_product(h, w, docs) + b).ravel()
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
