@@ -29,8 +29,14 @@ typedef struct {
     double weight;
 } Slot;
 
+/* a bit per value of FILTER_BITS bits of a word's hash, set for the table's words: most words of a text are
+   not in the table, and one look at this 128 KB filter (which stays in cache) turns them away */
+#define FILTER_BITS 20
+#define FILTER_KEY(h) ((size_t)((h) >> 40) & ((1u << FILTER_BITS) - 1))
+
 typedef struct {
     PyObject_HEAD
+    uint64_t *filter;
     Slot *slots;
     size_t mask;
     char *arena;  /* all words, back to back */
@@ -59,8 +65,10 @@ static uint64_t hash_bytes(const char *s, Py_ssize_t n) {
     return h ? h : 1;
 }
 
-static double lookup(const TableObject *t, const char *s, Py_ssize_t n) {
-    uint64_t h = hash_bytes(s, n);
+/* the weight of word s[0:n] whose hash_bytes() is h, or the floor */
+static double lookup(const TableObject *t, const char *s, Py_ssize_t n, uint64_t h) {
+    size_t key = FILTER_KEY(h);
+    if (!(t->filter[key >> 6] >> (key & 63) & 1)) return t->floor;
     size_t i = (size_t)h & t->mask;
     for (;;) {
         const Slot *slot = &t->slots[i];
@@ -71,6 +79,7 @@ static double lookup(const TableObject *t, const char *s, Py_ssize_t n) {
 }
 
 static void Table_dealloc(TableObject *self) {
+    PyMem_Free(self->filter);
     PyMem_Free(self->slots);
     PyMem_Free(self->arena);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -87,8 +96,10 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "window and spaced must be positive");
         return -1;
     }
+    PyMem_Free(self->filter);
     PyMem_Free(self->slots);
     PyMem_Free(self->arena);
+    self->filter = NULL;
     self->slots = NULL;
     self->arena = NULL;
     self->floor = floor;
@@ -106,9 +117,10 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     }
     size_t size = 16;
     while (size < (size_t)count * 2 + 1) size <<= 1;
+    self->filter = PyMem_Calloc((size_t)1 << (FILTER_BITS - 6), sizeof(uint64_t));
     self->slots = PyMem_Calloc(size, sizeof(Slot));
     self->arena = PyMem_Malloc((size_t)total + 1);
-    if (!self->slots || !self->arena) {
+    if (!self->filter || !self->slots || !self->arena) {
         PyErr_NoMemory();
         return -1;
     }
@@ -128,6 +140,8 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
             i = (i + 1) & self->mask;
         }
         self->slots[i] = (Slot){h, at, n, w};
+        size_t key = FILTER_KEY(h);
+        self->filter[key >> 6] |= (uint64_t)1 << (key & 63);
         at += n;
     }
     return 0;
@@ -163,27 +177,32 @@ static PyObject *Table_scan(TableObject *self, PyObject *arg) {
     Py_ssize_t words = 0, run = 0;
     int spaced = 0;
     Py_BEGIN_ALLOW_THREADS
-    Py_ssize_t i = 0;
+    Py_ssize_t i = 0, slot = 0;  /* slot == words % window */
     while (i < n) {
         while (i < n && separator[s[i]]) i++;
         if (i >= n) break;
         Py_ssize_t start = i;
-        while (i < n && !separator[s[i]]) i++;
+        uint64_t h = 1469598103934665603ULL;  /* hash_bytes(), computed while the word is read */
+        while (i < n && !separator[s[i]]) {
+            h ^= s[i++];
+            h *= 1099511628211ULL;
+        }
         Py_ssize_t len = i - start;
         if (len == 1 && s[start] >= 'a' && s[start] <= 'z') {
             if (++run >= self->spaced) spaced = 1;
         } else {
             run = 0;
         }
-        running += lookup(self, (const char *)s + start, len);
+        running += lookup(self, (const char *)s + start, len, h ? h : 1);
         /* the window ending at this word: running - running sum `window` words back */
         if (words == window - 1) {
             best = running;
         } else if (words >= window) {
-            double sum = running - ring[words % window];
+            double sum = running - ring[slot];
             if (sum > best) best = sum;
         }
-        ring[words % window] = running;
+        ring[slot] = running;
+        if (++slot == window) slot = 0;
         words++;
     }
     Py_END_ALLOW_THREADS
