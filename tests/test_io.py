@@ -412,3 +412,23 @@ def test_error_object() -> None:
     parsed = Record("in.jsonl", 5, {"id": 1, "text": 3}, None, "not a string")
     assert error_object(parsed) == {"id": 1, "text": 3, "excise": {"error": "not a string", "source": "in.jsonl",
                                                                    "line": 5}}
+
+
+def test_json_lines_are_the_same_with_and_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    """orjson is the fast path; where it is missing (or refuses a value) json writes the same line: the same
+    bytes, but for the exponent of a float too small or large for plain notation ("1e-7" against "1e-07")."""
+    from excise import io as excise_io
+
+    if excise_io.orjson is None:
+        pytest.skip("orjson is not installed")
+    plain = [
+        {"id": 7, "text": "caf\u00e9 \u201cquoted\u201d \u2028 \t tab \x00 nul \\ back", "score": 0.9285, "ok": True},
+        {"spans": [[0, 12, "pharma", 0.123456789, ["lexicon:viagra"]]], "nested": {"a": None, "b": [1.5, -0.0]}},
+        {"text": "\U0001f600 emoji", "n": -12345678901234, "score": 0.0001},
+    ]
+    exponents = [{"f": 1e-7, "big": 1e21}]
+    fast = [excise_io.dumps_line(r) for r in plain + exponents]
+    monkeypatch.setattr(excise_io, "orjson", None)
+    slow = [excise_io.dumps_line(r) for r in plain + exponents]
+    assert slow[: len(plain)] == fast[: len(plain)]
+    assert [json.loads(line) for line in slow] == [json.loads(line) for line in fast]

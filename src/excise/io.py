@@ -36,7 +36,7 @@ import zstandard
 
 from .errors import ConfigError, InputError
 
-try:  # orjson is faster but optional: excise does not depend on it
+try:  # orjson (a dependency) is the fast path; json takes what it refuses, and an install without it
     import orjson
 except ImportError:  # pragma: no cover - depends on the environment
     orjson = None  # type: ignore[assignment]
