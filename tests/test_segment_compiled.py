@@ -9,10 +9,7 @@ letters (long s, Kelvin sign, dotted I), Unicode whitespace, surrogates and astr
 from __future__ import annotations
 
 import gc
-import importlib.util
 import json
-import os
-import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
@@ -22,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from excise import segment as segment_module
 from excise.segment import _CLOSERS, _STARTERS, Unit, segment_python
 
 Segmenter = Callable[[str], list[Unit]]
@@ -36,25 +32,7 @@ def assert_same_units(compiled: Segmenter, text: str) -> None:
     assert all(type(u) is Unit for u in got)
 
 
-# --------------------------------------------------------------------------- the build
-
-
-def test_the_extension_is_built_where_it_is_required() -> None:
-    if os.environ.get("EXCISE_REQUIRE_EXTENSION") != "1":
-        pytest.skip("EXCISE_REQUIRE_EXTENSION is not 1: an install without the extension is allowed")
-    import excise._segment  # noqa: F401 - importing it is the test
-
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0"):
-        assert segment_module._COMPILED is not None
-
-
-def test_excise_pure_python_switches_the_extension_off() -> None:
-    probe = "import excise.segment as s; print(s._COMPILED is None)"
-    built = importlib.util.find_spec("excise._segment") is not None
-    for value, pure in (("1", True), ("0", not built)):
-        env = {**os.environ, "EXCISE_PURE_PYTHON": value}
-        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-        assert out.stdout.strip() == str(pure), value
+# --------------------------------------------------------------------------- the module (the build and the switch: test_compiled.py)
 
 
 def test_the_starter_words_are_the_same_list(compiled_segment: Segmenter) -> None:

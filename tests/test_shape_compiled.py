@@ -13,11 +13,8 @@ from __future__ import annotations
 import csv
 import gc
 import gzip
-import importlib.util
 import json
-import os
 import re
-import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -58,25 +55,7 @@ def unit_spans(text: str) -> list[tuple[int, int]]:
     return [(u.start, u.end) for u in segment(text)]
 
 
-# --------------------------------------------------------------------------- the build and the switch
-
-
-def test_the_extension_is_built_where_it_is_required() -> None:
-    if os.environ.get("EXCISE_REQUIRE_EXTENSION") != "1":
-        pytest.skip("EXCISE_REQUIRE_EXTENSION is not 1: an install without the extension is allowed")
-    import excise._shape  # noqa: F401 - importing it is the test
-
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0"):
-        assert features_module._COMPILED_SHAPE is not None
-
-
-def test_excise_pure_python_switches_the_extension_off() -> None:
-    probe = "import excise.features as f; print(f._COMPILED_SHAPE is None)"
-    built = importlib.util.find_spec("excise._shape") is not None
-    for value, pure in (("1", True), ("yes", True), ("0", not built), ("", not built)):
-        env = {**os.environ, "EXCISE_PURE_PYTHON": value}
-        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-        assert out.stdout.strip() == str(pure), value
+# --------------------------------------------------------------------------- the module (the build and the switch: test_compiled.py)
 
 
 def test_bad_arguments_raise(compiled_shape: ShapeFeatures) -> None:

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import importlib.util
-import os
-import subprocess
 import sys
 import tracemalloc
 import unicodedata
@@ -30,7 +27,6 @@ from hypothesis import strategies as st
 from test_contract import fragment_docs, wide_text
 
 from excise import Excisor
-from excise import features as features_module
 from excise.config import Config
 from excise.features import (
     STOPWORDS,
@@ -126,29 +122,6 @@ def check_same_results(engines: tuple[Excisor, Excisor], texts: list[str]) -> No
         assert words.ids is not None  # the compiled reader did read them
         assert same_array(X, X_expected)
         assert same_array(proba, proba_expected)
-
-
-# --------------------------------------------------------------------------- the build and the switch
-
-
-def test_the_extension_is_built_where_it_is_required() -> None:
-    if os.environ.get("EXCISE_REQUIRE_EXTENSION") != "1":
-        pytest.skip("EXCISE_REQUIRE_EXTENSION is not 1: an install without the extension is allowed")
-    import excise._words  # noqa: F401 - importing it is the test
-
-    if os.environ.get("EXCISE_PURE_PYTHON", "0") in ("", "0"):
-        assert features_module.COMPILED_WORDS is not None
-        assert Excisor().model.ngrams.word_table() is not None
-
-
-def test_excise_pure_python_switches_the_extension_off() -> None:
-    probe = ("import excise.features as f; from excise import Excisor; "
-             "print(f.COMPILED_WORDS is None, Excisor().model.ngrams.word_table() is None)")
-    built = importlib.util.find_spec("excise._words") is not None
-    for value, pure in (("1", True), ("yes", True), ("0", not built), ("", not built)):
-        env = {**os.environ, "EXCISE_PURE_PYTHON": value}
-        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-        assert out.stdout.split() == [str(pure)] * 2, value
 
 
 # --------------------------------------------------------------------------- the words of one unit
