@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,8 @@ import pytest
 
 from excise import Excisor
 from excise.errors import ModelError
-from excise.model import FORMAT_VERSION, Model, default_model_path
+from excise.bounds import DocBounds
+from excise.model import _INPUT_BITS, FORMAT_VERSION, Model, _exact_product, _on_grid, default_model_path
 
 TEXT = "The council met on Monday. Buy cheap viagra online at http://pills.example/buy-viagra today."
 
@@ -68,3 +70,42 @@ def test_a_model_of_another_format_asks_for_retraining(arrays: dict[str, np.ndar
     old["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
     with pytest.raises(ModelError, match="retrain"):
         Model.load(write(tmp_path / "old.npz", old))
+
+
+def _documents(sizes: list[int], seed: int) -> tuple[np.ndarray, DocBounds]:
+    rng = np.random.default_rng(seed)
+    model = Model.load()
+    X = model.mean + model.scale * rng.normal(size=(sum(sizes), len(model.mean))) * rng.choice([0.5, 3.0],
+                                                                                              size=(1, len(model.mean)))
+    return X, DocBounds(np.array(sizes, dtype=np.int64))
+
+
+@pytest.mark.parametrize("sizes", [[1, 5, 40, 3], [64, 1, 1, 33, 97], [7]])
+def test_network_probabilities_of_a_batch_are_each_documents_own(sizes: list[int]) -> None:
+    model = Model.load()
+    X, docs = _documents(sizes, seed=len(sizes))
+    together = model.context_proba(X, docs)
+    alone = np.concatenate([model.context_proba(X[rows]) for rows in docs.slices()])
+    assert together.tobytes() == alone.tobytes()
+
+
+def test_a_batch_with_features_far_outside_training_is_taken_document_by_document() -> None:
+    model = Model.load()
+    X, docs = _documents([3, 40, 2], seed=7)
+    X[41, 5] = 1e12  # no exact sum is possible for this row: the batch falls back to one product per document
+    together = model.context_proba(X, docs)
+    alone = np.concatenate([model.context_proba(X[rows]) for rows in docs.slices()])
+    assert together.tobytes() == alone.tobytes()
+    assert np.isfinite(together).all()
+
+
+def test_the_networks_products_are_exact() -> None:
+    """On the grids, each product equals the exactly rounded sum of its terms (math.fsum)."""
+    model = Model.load()
+    w, _ = model.layers[0]
+    X, docs = _documents([50, 30], seed=3)
+    h = _on_grid((X - model.mean) / model.scale, _INPUT_BITS)
+    product = _exact_product(h, w, docs)
+    for i in (0, 17, 49, 50, 79):
+        for j in (0, 1, w.shape[1] - 1):
+            assert product[i, j] == math.fsum(h[i] * w[:, j])

@@ -51,6 +51,11 @@ class Model:
     screen_weights: dict[str, float] = field(default_factory=dict)
     _screen: Screen | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # the network computes on grids (see _exact_product): its weights are put on theirs once, here
+        self.layers = [(_on_grid(np.array(w, dtype=np.float64), _WEIGHT_BITS),
+                        _on_grid(np.array(b, dtype=np.float64), _WEIGHT_BITS)) for w, b in self.layers]
+
     @property
     def content(self) -> dict[str, float]:
         """The content model as feature string → weight (for inspection; built on each call)."""
@@ -79,16 +84,18 @@ class Model:
         """Spam probability of each unit from its dense features.
 
         ``X`` may hold the units of several documents, as ``docs`` says; each unit's
-        probability is then the same as in a call with its document's rows alone.
+        probability is then the same, to the last bit, as in a call with its document's
+        rows alone: the network's arithmetic is exact (see :func:`_exact_product`).
         """
-        h = (X - self.mean) / self.scale
+        h = _on_grid((X - self.mean) / self.scale, _INPUT_BITS)
         for w, b in self.layers[:-1]:
             # in place: a batch's hidden layer is large, and new arrays per step cost more than the arithmetic
-            h = _product(h, w, docs)
+            h = _exact_product(h, w, docs)
             h += b
             np.maximum(h, 0.0, out=h)
+            h = _on_grid(h, _INPUT_BITS)
         w, b = self.layers[-1]
-        logit = (_product(h, w, docs) + b).ravel()
+        logit = (_exact_product(h, w, docs) + b).ravel()
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
 
     def save(self, path: str | Path, **meta: Any) -> None:
@@ -169,8 +176,7 @@ class Model:
         return cls(
             ngrams=ngrams,
             bias=float(header["bias"]),
-            layers=[(arrays[f"layer{i}_w"].astype(np.float64), arrays[f"layer{i}_b"].astype(np.float64))
-                    for i in range(int(header["layers"]))],
+            layers=[(arrays[f"layer{i}_w"], arrays[f"layer{i}_b"]) for i in range(int(header["layers"]))],
             mean=arrays["mean"].astype(np.float64),
             scale=arrays["scale"].astype(np.float64),
             meta=header,
@@ -178,18 +184,50 @@ class Model:
         )
 
 
-def _product(h: np.ndarray, w: np.ndarray, docs: DocBounds | None) -> np.ndarray:
-    """``h @ w``, taken document by document when ``h`` holds several.
+#: the network's inputs and hidden values are rounded to multiples of 2**-_INPUT_BITS, its weights and
+#: biases (at load) to multiples of 2**-_WEIGHT_BITS: products are then multiples of 2**-(both), and sums of
+#: them below 2**(53 - both) are exact in float64, in whatever order BLAS adds them
+_INPUT_BITS = 16
+_WEIGHT_BITS = 20
+_EXACT_LIMIT = 2.0 ** (53 - _INPUT_BITS - _WEIGHT_BITS)
+_BLOCK_ROWS = 32
 
-    BLAS rounds a row's dot product by the shape of the matrix the row is in: a
-    single row goes through another routine than several, and the last rows of a
-    matrix (beyond a multiple of 4) through another loop than the others. Taken
-    on each document's rows alone, a row comes out exactly as in that document's
-    own product, to the last bit, whatever the batch.
+
+def _on_grid(a: np.ndarray, bits: int) -> np.ndarray:
+    """``a`` rounded to the nearest multiple of ``2**-bits`` (in place when ``a`` is a float64 array)."""
+    a = np.asarray(a, dtype=np.float64)
+    scale = float(2**bits)
+    a *= scale
+    np.rint(a, out=a)
+    a /= scale
+    return a
+
+
+def _exact_product(h: np.ndarray, w: np.ndarray, docs: DocBounds | None) -> np.ndarray:
+    """``h @ w`` for ``h`` and ``w`` on their grids, the same to the last bit for a row whatever matrix it is in.
+
+    BLAS adds a row's products in an order that depends on the shape of the matrix the row is in (a single
+    row goes through another routine than several, the last rows beyond a multiple of 4 through another
+    loop). On the grids every product and every partial sum is a float64 without rounding as long as the
+    sums stay below ``_EXACT_LIMIT``, so any order gives the same bits and a batch is multiplied as a whole,
+    not document by document (thousands of small products cost more in calls than in arithmetic). A
+    batch that could pass the limit
+    (features far outside anything trained on) is taken document by document instead, which gives each
+    document the rows of its own product.
     """
+    out = np.empty((len(h), w.shape[1]))
+    if len(h) == 0 or float(np.abs(h).max()) * float(np.abs(w).sum(axis=0).max()) < _EXACT_LIMIT:
+        if w.shape[1] == 1:
+            # the output layer: numpy's own loop, no BLAS call (nor threads) at all
+            np.einsum("ij,j->i", h, w[:, 0], out=out[:, 0])
+            return out
+        # in blocks of rows small enough that BLAS keeps each product on one thread: threads started for
+        # a product this size cost more than they save, and fight a parallel run's other processes
+        for start in range(0, len(h), _BLOCK_ROWS):
+            np.matmul(h[start : start + _BLOCK_ROWS], w, out=out[start : start + _BLOCK_ROWS])
+        return out
     if docs is None or len(docs) == 1:
         return h @ w
-    out = np.empty((len(h), w.shape[1]))
     for rows in docs.slices():
         np.matmul(h[rows], w, out=out[rows])
     return out
