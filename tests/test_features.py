@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from excise.features import _PHONE, DENSE_NAMES, _maybe_obfuscated, _tokens, shape_features
 from excise.normalize import _fold, fold
 from excise.segment import segment
+from excise.topics import TOPIC_NAMES
 
 # the plain definition of a word; features._tokens reads ASCII text without it
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
@@ -65,8 +66,9 @@ def _shape(text: str) -> dict[str, np.ndarray]:
     return {text[u.start : u.end]: row for u, row in zip(units, rows)}
 
 
-def test_shape_columns_are_the_last_dense_features() -> None:
-    assert DENSE_NAMES[-4:] == ("caps_share", "phone_number", "money", "exclamation")
+def test_shape_and_topic_columns_stand_where_the_dense_features_write_them() -> None:
+    assert DENSE_NAMES[38:42] == ("caps_share", "phone_number", "money", "exclamation")
+    assert DENSE_NAMES[42:] == TOPIC_NAMES
 
 
 def test_advertising_shape_is_found_in_its_own_unit_only() -> None:

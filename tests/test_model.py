@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from excise import Excisor
-from excise.errors import ModelError
 from excise.bounds import DocBounds
-from excise.model import _INPUT_BITS, FORMAT_VERSION, Model, _exact_product, _on_grid, default_model_path
+from excise.errors import ModelError
+from excise.model import _INPUT_BITS, FORMAT_VERSION, Model, _exact_product, default_model_path
 
 TEXT = "The council met on Monday. Buy cheap viagra online at http://pills.example/buy-viagra today."
 
@@ -104,7 +104,7 @@ def test_the_networks_products_are_exact() -> None:
     model = Model.load()
     w, _ = model.layers[0]
     X, docs = _documents([50, 30], seed=3)
-    h = _on_grid((X - model.mean) / model.scale, _INPUT_BITS)
+    h = np.rint((X - model.mean) / model.scale * 2.0**_INPUT_BITS)
     product = _exact_product(h, w, docs)
     for i in (0, 17, 49, 50, 79):
         for j in (0, 1, w.shape[1] - 1):

@@ -29,6 +29,7 @@ from .bounds import DocBounds
 from .compiled import extension
 from .normalize import _OTHER_SCRIPT, _fold, deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
+from .topics import TOPIC_NAMES, TopicTable
 
 __all__ = ["DENSE_NAMES", "DocWords", "PlainTextView", "UnitView", "batch_dense_features", "batch_shape_features",
            "batch_shape_features_python", "batch_views", "content_features", "dense_features", "is_topic_feature",
@@ -362,6 +363,7 @@ DENSE_NAMES = (
     "phone_number",
     "money",
     "exclamation",
+    *TOPIC_NAMES,
 )
 
 
@@ -404,31 +406,37 @@ def _cohesion(words: DocWords, docs: DocBounds, window: int) -> tuple[np.ndarray
 
 
 def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np.ndarray, text: str,
-                   peak: np.ndarray, intent: np.ndarray, words: DocWords | None = None) -> np.ndarray:
+                   peak: np.ndarray, intent: np.ndarray, words: DocWords | None = None,
+                   topics: TopicTable | None = None) -> np.ndarray:
     """The dense feature matrix (units × ``DENSE_NAMES``) of one document.
 
     ``content`` holds the units' content log-odds, ``peak`` the largest single
     content-feature weight of each unit (a spam phrase inside a long sentence) and
     ``intent`` the units' topic-level selling intent (``NgramTable.score``): the
     network weighs it against lexical cohesion, so a drug name on a page about
-    something else counts, and on a page about the drug does not.
+    something else counts, and on a page about the drug does not. ``topics`` gives
+    the topic-vector columns (0 without it).
     """
     if not units:
         return np.zeros((0, len(DENSE_NAMES)), dtype=np.float64)
-    return batch_dense_features([text], units, views, content, peak, intent,
-                                words if words is not None else DocWords(views), DocBounds.single(len(units)))
+    if words is None:
+        words = DocWords(views)
+    docs = DocBounds.single(len(units))
+    topic = topics.similarity(topics.word_rows(words), words, docs) if topics is not None else None
+    return batch_dense_features([text], units, views, content, peak, intent, words, docs, topic)
 
 
 def batch_dense_features(texts: Sequence[str], units: Sequence[Unit], views: Sequence[UnitView],
                          content: np.ndarray, peak: np.ndarray, intent: np.ndarray, words: DocWords,
-                         docs: DocBounds) -> np.ndarray:
+                         docs: DocBounds, topic: np.ndarray | None = None) -> np.ndarray:
     """The dense features of a batch of documents whose units lie end to end, as ``docs`` says.
 
     Each document's rows are exactly what :func:`dense_features` gives it alone:
     neighbours, paragraphs, reference links, link domains, cohesion windows and
     document aggregates all stay inside the document, and its sums are rounded
     as its own. ``units`` index their own document's text (``texts[d]``); every
-    document has at least one unit.
+    document has at least one unit. ``topic`` holds the topic-vector columns
+    (``TopicTable.similarity``; zeros without it).
     """
     n = len(units)
     X = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
@@ -491,6 +499,8 @@ def batch_dense_features(texts: Sequence[str], units: Sequence[Unit], views: Seq
     X[:, 36] = _para_max(intent, paras, 0.0)
     X[:, 37] = intent * (1.0 - coh)
     X[:, 38:42] = batch_shape_features(texts, starts, ends, docs)
+    if topic is not None:
+        X[:, 42:45] = topic
     return X
 
 

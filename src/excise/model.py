@@ -3,8 +3,8 @@
 The model ships as data, never as code: one ``.npz`` read with
 ``allow_pickle=False``, holding the content model as the arrays it is scored
 with (vocabulary as UTF-8 bytes, word and bigram weights, URL-part features),
-the small context network, the pre-screen's own word weights, and a JSON header with the format version and a
-SHA-256 checksum of the arrays.
+the small context network, the topic vectors, the pre-screen's own word weights, and a JSON header with the
+format version and a SHA-256 checksum of the arrays.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from .bounds import DocBounds
 from .errors import ModelError
 from .ngrams import NgramTable
 from .screen import FLOOR, Screen
+from .topics import TopicTable
 
 __all__ = ["FORMAT_VERSION", "Model", "default_model_path"]
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _ARRAYS = ("words", "unigram", "bigram_keys", "bigram_weights", "other_keys", "other_weights",
            "intent_unigram", "intent_other_keys", "intent_other_weights",
-           "mean", "scale", "screen_words", "screen_weights")
+           "mean", "scale", "screen_words", "screen_weights", "topic_words", "topic_vectors")
 
 
 def default_model_path() -> Path:
@@ -49,6 +50,8 @@ class Model:
     meta: dict[str, Any] = field(default_factory=dict)
     #: the pre-screen's spam-leaning words (fitted in training); empty: the content word weights stand in
     screen_weights: dict[str, float] = field(default_factory=dict)
+    #: the topic vectors of the vocabulary (None: the topic features are 0)
+    topics: TopicTable | None = None
     _screen: Screen | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,15 +90,18 @@ class Model:
         probability is then the same, to the last bit, as in a call with its document's
         rows alone: the network's arithmetic is exact (see :func:`_exact_product`).
         """
-        h = _on_grid((X - self.mean) / self.scale, _INPUT_BITS)
+        # each layer's input in fixed point: integers, 2**_INPUT_BITS times the value
+        h = X - self.mean
+        h *= _INPUT_SCALE / self.scale
+        np.rint(h, out=h)
         for w, b in self.layers[:-1]:
             # in place: a batch's hidden layer is large, and new arrays per step cost more than the arithmetic
             h = _exact_product(h, w, docs)
-            h += b
+            h += b * _INPUT_SCALE
             np.maximum(h, 0.0, out=h)
-            h = _on_grid(h, _INPUT_BITS)
+            np.rint(h, out=h)
         w, b = self.layers[-1]
-        logit = (_exact_product(h, w, docs) + b).ravel()
+        logit = (_exact_product(h, w, docs) * (1.0 / _INPUT_SCALE) + b).ravel()
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
 
     def save(self, path: str | Path, **meta: Any) -> None:
@@ -115,6 +121,8 @@ class Model:
             "scale": self.scale.astype(np.float32),
             "screen_words": _joined(list(self.screen_weights)),
             "screen_weights": np.array(list(self.screen_weights.values()), dtype=np.float32),
+            "topic_words": _joined(self.topics.words if self.topics is not None else []),
+            "topic_vectors": self.topics.vectors if self.topics is not None else np.zeros((0, 1), dtype=np.int16),
         }
         for i, (w, b) in enumerate(self.layers):
             arrays[f"layer{i}_w"] = w.astype(np.float32)
@@ -169,6 +177,10 @@ class Model:
                                 dict(zip(intent_keys, arrays["intent_other_weights"].astype(np.float64).tolist())))
         except ValueError as e:
             raise ModelError(f"model {path} is corrupt: {e}") from e
+        topic_words = _split(arrays["topic_words"])
+        if len(topic_words) != len(arrays["topic_vectors"]):
+            raise ModelError(f"model {path} is corrupt: {len(topic_words)} topic words but "
+                             f"{len(arrays['topic_vectors'])} topic vectors")
         screen_words = _split(arrays["screen_words"])
         if len(screen_words) != len(arrays["screen_weights"]):
             raise ModelError(f"model {path} is corrupt: {len(screen_words)} pre-screen words but "
@@ -181,15 +193,18 @@ class Model:
             scale=arrays["scale"].astype(np.float64),
             meta=header,
             screen_weights=dict(zip(screen_words, arrays["screen_weights"].astype(np.float64).tolist())),
+            topics=TopicTable(topic_words, arrays["topic_vectors"]) if topic_words else None,
         )
 
 
-#: the network's inputs and hidden values are rounded to multiples of 2**-_INPUT_BITS, its weights and
-#: biases (at load) to multiples of 2**-_WEIGHT_BITS: products are then multiples of 2**-(both), and sums of
-#: them below 2**(53 - both) are exact in float64, in whatever order BLAS adds them
+#: the network's inputs and hidden values are rounded to multiples of 2**-_INPUT_BITS (and held as integers,
+#: 2**_INPUT_BITS times the value), its weights and biases (at load) to multiples of 2**-_WEIGHT_BITS: products
+#: are then multiples of 2**-_WEIGHT_BITS, and sums of them below 2**(53 - _WEIGHT_BITS) are exact in float64,
+#: in whatever order BLAS adds them
 _INPUT_BITS = 16
+_INPUT_SCALE = float(2**_INPUT_BITS)
 _WEIGHT_BITS = 20
-_EXACT_LIMIT = 2.0 ** (53 - _INPUT_BITS - _WEIGHT_BITS)
+_EXACT_LIMIT = 2.0 ** (53 - _WEIGHT_BITS)
 _BLOCK_ROWS = 32
 
 
@@ -204,7 +219,7 @@ def _on_grid(a: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _exact_product(h: np.ndarray, w: np.ndarray, docs: DocBounds | None) -> np.ndarray:
-    """``h @ w`` for ``h`` and ``w`` on their grids, the same to the last bit for a row whatever matrix it is in.
+    """``h @ w`` for integer ``h`` and ``w`` on its grid, the same to the last bit for a row whatever matrix it is in.
 
     BLAS adds a row's products in an order that depends on the shape of the matrix the row is in (a single
     row goes through another routine than several, the last rows beyond a multiple of 4 through another

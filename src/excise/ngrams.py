@@ -11,7 +11,7 @@ The score is the same as summing the string features' weights.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise, repeat
 from typing import Any
 
@@ -74,8 +74,10 @@ class NgramTable:
         return self._word_table
 
     @classmethod
-    def from_features(cls, content: dict[str, float], intent: dict[str, float] | None = None) -> NgramTable:
-        """The table of a content model (and intent model) given as feature string → weight."""
+    def from_features(cls, content: dict[str, float], intent: dict[str, float] | None = None,
+                      extra_words: Iterable[str] = ()) -> NgramTable:
+        """The table of a content model (and intent model) given as feature string → weight; ``extra_words``
+        join the vocabulary with weight 0 (words that other evidence, the topic vectors, looks up by id)."""
         intent = {k: v for k, v in (intent or {}).items() if v > 0}
         vocab: dict[str, int] = {}
         weights: dict[str, float] = {}
@@ -96,6 +98,8 @@ class NgramTable:
             vocab.setdefault(second, len(vocab) + 1)
         intent_words = {k[2:]: v for k, v in intent.items() if k.startswith("w:")}
         for word in intent_words:
+            vocab.setdefault(word, len(vocab) + 1)
+        for word in extra_words:
             vocab.setdefault(word, len(vocab) + 1)
         words = list(vocab)
         unigram = np.array([0.0] + [weights.get(w, 0.0) for w in words])

@@ -13,9 +13,11 @@ Recipe (documented in docs/model.md):
    model learns from realistic, not memorised, content scores.
 5. Intent model: the same regression over words and URL parts only, fitted
    without the hard negatives and cross-fitted the same way.
-6. Context model: a small ReLU network (32 units) over the dense context/structure
+6. Topic vectors: a latent semantic analysis of the clean training documents
+   (:mod:`excise.topics`).
+7. Context model: a small ReLU network (32 units) over the dense context/structure
    features; then the final content and intent models are refit on all documents.
-7. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
+8. Pre-screen: word weights fitted on windows (:func:`fit_screen`), threshold
    calibrated against the full model's own catches (:func:`calibrate_screen`).
 """
 
@@ -36,6 +38,7 @@ from ..model import Model, default_model_path
 from ..ngrams import NgramTable
 from ..screen import FLOOR, WINDOW, screen_words
 from ..segment import segment
+from ..topics import TopicTable
 from . import DEFAULT_DOCS
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
@@ -211,13 +214,17 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
         Xb.data = coef[Xb.indices]
         oof_intent[te] = np.maximum(_row_max(Xb), 0.0)
     log.info("intent model cross-fitted in %.1fs", time.time() - t0)
+    # topic vectors from the clean documents (hard negatives included: they teach that a drug page is about drugs)
+    topics = TopicTable.fit([[w for v in views for w in v.words] for doc, views in zip(docs, fz.views) if not doc.spans],
+                            seed=seed)
+    log.info("topic vectors of %d words fitted in %.1fs", len(topics.words), time.time() - t0)
     dense = []
     start = 0
     for units, views in zip(fz.units, fz.views):
         n = len(units)
         part = slice(start, start + n)
         dense.append(dense_features(units, views, oof[part], fz.docs[len(dense)].text, oof_peak[part],
-                                    oof_intent[part]))
+                                    oof_intent[part], topics=topics))
         start += n
     D = np.vstack(dense)
     mean = D.mean(axis=0)
@@ -235,13 +242,14 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     icoef = _fit_content(Xt[not_hard], fz.y[not_hard], C).coef_.ravel()
     intent = {w: float(icoef[vocab[w]]) for w in words if is_topic_feature(w) and icoef[vocab[w]] > 1e-3}
     return Model(
-        ngrams=NgramTable.from_features(content, intent),
+        ngrams=NgramTable.from_features(content, intent, extra_words=topics.words),
         bias=float(final.intercept_[0]),
         layers=_averaged(nets),
         mean=mean,
         scale=scale,
         meta={"version": "0.1", "units": int(len(fz.y)), "docs": len(docs), "seed": seed,
-              "features": len(content), "intent_features": len(intent)},
+              "features": len(content), "intent_features": len(intent), "topic_words": len(topics.words)},
+        topics=topics,
     )
 
 

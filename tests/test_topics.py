@@ -1,0 +1,104 @@
+"""Topic vectors (excise.topics): fitted on clean documents, they tell an off-topic unit from the page's own.
+
+The table here is fitted on toy documents written for the test, not taken from the shipped model, so the
+assertions are about the method: an injected loan sentence in a page about hepatitis points away from the
+page, the page's own sentences point with it, and the sums behind it are exact whatever the batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from excise.bounds import DocBounds
+from excise.features import DocWords, view_units
+from excise.model import Model
+from excise.segment import segment
+from excise.topics import SCALE, TOPIC_NAMES, TopicTable, is_topic_word
+
+MEDICAL = ("hepatitis liver infection virus blood vaccine symptoms doctor treatment chronic disease patients "
+           "jaundice fatigue antibodies diagnosis").split()
+LOANS = ("loan credit payday lender approval cash borrow interest repayment instant bank income deposit "
+         "application advance").split()
+FOOTBALL = "match goal striker league season manager penalty stadium referee players club transfer".split()
+
+
+def _corpus(seed: int = 0, n: int = 120) -> list[list[str]]:
+    """Toy documents, each about one topic, with words drawn from it (and a few from everywhere)."""
+    rng = np.random.default_rng(seed)
+    topics = [MEDICAL, LOANS, FOOTBALL]
+    everywhere = "people report years number percent country world government".split()
+    docs = []
+    for i in range(n):
+        topic = topics[i % 3]
+        docs.append(list(rng.choice(topic, size=40)) + list(rng.choice(everywhere, size=6)))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def table() -> TopicTable:
+    return TopicTable.fit(_corpus(), dims=4, min_df=3)
+
+
+def _similarity(table: TopicTable, texts: list[str]) -> tuple[list[list], np.ndarray]:
+    units = [segment(t) for t in texts]
+    views = [v for t, u in zip(texts, units) for v in view_units(t, u)]
+    words = DocWords(views)
+    docs = DocBounds([len(u) for u in units])
+    return units, table.similarity(table.word_rows(words), words, docs)
+
+
+PAGE = ("Hepatitis is an infection of the liver caused by a virus. Chronic hepatitis may damage the liver over "
+        "years. The vaccine protects patients from the virus. Doctors confirm the diagnosis with blood tests "
+        "for antibodies. {injected} Symptoms include jaundice and fatigue. Treatment of the chronic disease "
+        "depends on the virus. Most patients recover after treatment. The liver heals when the infection "
+        "clears. Blood tests show the virus is gone.")
+
+
+def test_an_off_topic_sentence_points_away_from_its_page(table: TopicTable) -> None:
+    text = PAGE.format(injected="Get an instant payday loan with fast approval and cash deposit today.")
+    units, sims = _similarity(table, [text])
+    injected = next(i for i, u in enumerate(units[0]) if "payday" in text[u.start:u.end])
+    far = sims[:, TOPIC_NAMES.index("topic_far")]
+    own = [far[i] for i in range(len(units[0])) if i != injected and sims[i, 2]]
+    assert far[injected] < 0.3 < min(own)
+
+
+def test_units_without_topic_words_have_no_vector(table: TopicTable) -> None:
+    units, sims = _similarity(table, ["Then it was so. And so it is. " + PAGE.format(injected="")])
+    assert sims[0].tolist() == [0.0, 0.0, 0.0]  # "Then it was so." holds no topic word
+    assert sims[-1, 2] == 1.0
+
+
+def test_a_batch_gives_each_document_its_own_values(table: TopicTable) -> None:
+    texts = [PAGE.format(injected="Get an instant payday loan today."), "", "The striker scored. The club won.",
+             PAGE.format(injected="The referee gave a penalty in the match."), "loan loan loan"]
+    texts = [t for t in texts if segment(t)]
+    _, together = _similarity(table, texts)
+    alone = np.vstack([_similarity(table, [t])[1] for t in texts])
+    assert together.tobytes() == alone.tobytes()
+
+
+def test_fit_keeps_topic_words_only_and_vectors_in_fixed_point(table: TopicTable) -> None:
+    assert all(is_topic_word(w) for w in table.words)
+    assert "hepatitis" in table.index and "the" not in table.index
+    assert table.vectors.dtype == np.int16 and table.dims == 4
+    # each vector is a unit vector scaled by its word's idf, in fixed point
+    lengths = np.linalg.norm(table.vectors.astype(np.float64) / SCALE, axis=1)
+    assert (lengths > 0.1).all() and (lengths < 32).all()
+
+
+def test_too_little_text_is_refused() -> None:
+    with pytest.raises(ValueError, match="too little clean text"):
+        TopicTable.fit([["hepatitis", "liver"]] * 2, min_df=1)
+
+
+def test_the_table_survives_a_model_round_trip(tmp_path) -> None:
+    model = Model.load()
+    assert model.topics is not None, "the shipped model has topic vectors"
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = Model.load(path)
+    assert again.topics is not None
+    assert again.topics.words == model.topics.words
+    assert again.topics.vectors.tobytes() == model.topics.vectors.tobytes()
