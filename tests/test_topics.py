@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excise.bounds import DocBounds
 from excise.features import DocWords, view_units
 from excise.model import Model
 from excise.segment import segment
-from excise.topics import SCALE, TOPIC_NAMES, TopicTable, is_topic_word
+from excise.topics import _COMPILED, SCALE, TOPIC_NAMES, TopicTable, is_topic_word
 
 MEDICAL = ("hepatitis liver infection virus blood vaccine symptoms doctor treatment chronic disease patients "
            "jaundice fatigue antibodies diagnosis").split()
@@ -65,7 +67,7 @@ def test_an_off_topic_sentence_points_away_from_its_page(table: TopicTable) -> N
 
 
 def test_units_without_topic_words_have_no_vector(table: TopicTable) -> None:
-    units, sims = _similarity(table, ["Then it was so. And so it is. " + PAGE.format(injected="")])
+    _, sims = _similarity(table, ["Then it was so. And so it is. " + PAGE.format(injected="")])
     assert sims[0].tolist() == [0.0, 0.0, 0.0]  # "Then it was so." holds no topic word
     assert sims[-1, 2] == 1.0
 
@@ -102,3 +104,80 @@ def test_the_table_survives_a_model_round_trip(tmp_path) -> None:
     assert again.topics is not None
     assert again.topics.words == model.topics.words
     assert again.topics.vectors.tobytes() == model.topics.vectors.tobytes()
+
+
+# ---------------------------------------------------------------- the compiled similarity (excise._topics)
+# it must give the bits of TopicTable.similarity_python; these tests hold the two together.
+
+needs_compiled = pytest.mark.skipif(_COMPILED is None, reason="excise._topics is not built (no C compiler at install)")
+
+
+class _Words:
+    """What similarity reads of a DocWords: per unit its words' bounds, per word its unit."""
+
+    def __init__(self, lens: list[int]) -> None:
+        self.lens = np.array(lens, dtype=np.int64)
+        self.ends = np.cumsum(self.lens)
+        self.starts = self.ends - self.lens
+        self.unit = np.repeat(np.arange(len(lens)), self.lens)
+
+
+@st.composite
+def _batches(draw: st.DrawFn) -> tuple[TopicTable, np.ndarray, _Words, DocBounds]:
+    dims = draw(st.integers(1, 6))
+    n_words = draw(st.integers(1, 12))
+    big = draw(st.booleans())  # vectors at the ends of 16 bits, where sums are largest
+    values = st.integers(-32767, 32767) if big else st.integers(-50, 50)
+    vectors = np.array(draw(st.lists(st.lists(values, min_size=dims, max_size=dims), min_size=n_words,
+                                     max_size=n_words)), dtype=np.int16)
+    table = TopicTable([f"word{i}" for i in range(n_words)], vectors)
+    counts = draw(st.lists(st.integers(0, 9), min_size=1, max_size=6))  # units per document (0: none)
+    lens = draw(st.lists(st.integers(0, 7), min_size=sum(counts), max_size=sum(counts)))
+    rows = np.array(draw(st.lists(st.integers(0, n_words), min_size=sum(lens), max_size=sum(lens))), dtype=np.int64)
+    return table, rows, _Words(lens), DocBounds(counts)
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(batch=_batches())
+def test_compiled_similarity_gives_the_bits_of_the_python_one(batch) -> None:
+    table, rows, words, docs = batch
+    compiled = table.similarity(rows, words, docs, compiled=True)
+    python = table.similarity_python(rows, words, docs)
+    assert compiled.tobytes() == python.tobytes()
+
+
+@needs_compiled
+def test_compiled_similarity_on_documents_and_in_batches(table: TopicTable) -> None:
+    texts = [PAGE.format(injected=x) for x in ("", "Get an instant payday loan today.",
+                                               "The referee gave a penalty in the match. Cash loan now.")]
+    texts += ["The striker scored. The club won the league.", "loan credit cash " * 50]
+    units = [segment(t) for t in texts]
+    views = [v for t, u in zip(texts, units) for v in view_units(t, u)]
+    words = DocWords(views)
+    docs = DocBounds([len(u) for u in units])
+    rows = table.word_rows(words)
+    assert table.similarity(rows, words, docs, compiled=True).tobytes() == \
+        table.similarity_python(rows, words, docs).tobytes()
+
+
+@needs_compiled
+def test_compiled_similarity_refuses_inconsistent_arrays(table: TopicTable) -> None:
+    words = _Words([2, 1])
+    rows = np.array([1, 0, 2], dtype=np.int64)
+    with pytest.raises(ValueError, match="outside the table"):
+        table.similarity(np.array([1, 0, 10**6], dtype=np.int64), words, DocBounds([2]), compiled=True)
+    with pytest.raises(ValueError, match="same units"):
+        table.similarity(rows, words, DocBounds([3]), compiled=True)
+    with pytest.raises(TypeError):
+        _COMPILED.similarity(rows.astype(np.int32), words.starts, words.ends, DocBounds([2]).bounds,
+                             table._padded, 3)
+
+
+def test_the_compiled_similarity_can_be_refused_when_missing(table: TopicTable, monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    monkeypatch.setattr("excise.topics._COMPILED", None)
+    words = _Words([1])
+    with pytest.raises(RuntimeError, match="not built"):
+        table.similarity(np.array([1], dtype=np.int64), words, DocBounds([1]), compiled=True)
+    assert table.similarity(np.array([1], dtype=np.int64), words, DocBounds([1])).shape == (1, 3)

@@ -1,6 +1,6 @@
 """The optional C extensions of the hot path, and the switch that turns them off.
 
-``excise._segment``, ``_words``, ``_shape`` and ``_screen`` each do, in C, work that a Python reference in
+``excise._segment``, ``_words``, ``_shape``, ``_screen`` and ``_topics`` each do, in C, work that a Python reference in
 this package defines (see DEVELOPERS.md) and must return exactly what it returns. They are optional parts of
 the install: where one was not built, or where ``EXCISE_PURE_PYTHON`` is set to anything but empty or "0",
 excise runs the Python reference instead, with the same results, more slowly.

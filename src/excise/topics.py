@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .bounds import DocBounds
+from .compiled import extension
 
 if TYPE_CHECKING:
     from .features import DocWords
@@ -35,6 +36,8 @@ __all__ = ["TOPIC_NAMES", "TopicTable"]
 TOPIC_NAMES = ("topic_far", "topic_near", "topic_known")
 #: units on each side of a unit that are its neighbourhood, not "the rest of the document"
 WINDOW = 3
+#: the compiled similarity (excise._topics), or None: the Python reference runs
+_COMPILED = extension("_topics")
 #: fixed point of the vectors: an idf-weighted unit vector's components are below 32, 2**10 * 32 fits 16 bits
 SCALE = 2**10
 
@@ -55,7 +58,7 @@ class TopicTable:
     take them the fast way (counting sort, running sums over the whole batch).
     """
 
-    __slots__ = ("_by_id", "_by_id_of", "_rows", "index", "vectors", "words")
+    __slots__ = ("_by_id", "_by_id_of", "_padded", "_rows", "index", "vectors", "words")
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
         """``vectors``: the fixed-point vectors (integers), one row per word."""
@@ -66,8 +69,11 @@ class TopicTable:
             raise ValueError("topic vectors must be 16-bit integers (fixed point)")
         self.words = list(words)
         self.vectors = vectors.astype(np.int16)
-        # the vectors as floats, row 0 for every word without one (see word_rows)
-        self._rows = np.vstack([np.zeros((1, self.vectors.shape[1])), self.vectors.astype(np.float64)])
+        # row 0 for every word without a vector (see word_rows); as integers for the compiled similarity, as
+        # floats for the Python one
+        self._padded = np.ascontiguousarray(np.vstack([np.zeros((1, self.vectors.shape[1]), dtype=np.int16),
+                                                       self.vectors]))
+        self._rows = self._padded.astype(np.float64)
         self.index = {w: i for i, w in enumerate(self.words, 1)}
         self._by_id: np.ndarray | None = None
         self._by_id_of: NgramTable | None = None
@@ -135,13 +141,31 @@ class TopicTable:
         assert self._by_id is not None
         return self._by_id[words.ids]
 
-    def similarity(self, rows: np.ndarray, words: DocWords, docs: DocBounds) -> np.ndarray:
+    def similarity(self, rows: np.ndarray, words: DocWords, docs: DocBounds, *, compiled: bool | None = None
+                   ) -> np.ndarray:
         """Per unit (``TOPIC_NAMES``): the cosine of its topic vector with the rest of its document's beyond
         ``WINDOW`` units, with its neighbours' within them, and whether it has a vector at all.
 
         ``rows`` are :meth:`word_rows` of ``words``. The sums are exact (integers), so each
-        document's values are those of the document alone.
+        document's values are those of the document alone. ``compiled`` (default: where it is
+        built) chooses ``excise._topics``, which gives the same bits as :meth:`similarity_python`.
         """
+        if compiled is None:
+            compiled = _COMPILED is not None
+        if not compiled:
+            return self.similarity_python(rows, words, docs)
+        if _COMPILED is None:
+            raise RuntimeError("the compiled topic features (excise._topics) are not built; reinstall excise "
+                               "with a C compiler")
+        n = len(words.lens)
+        out = _COMPILED.similarity(np.ascontiguousarray(rows, dtype=np.int64),
+                                   np.ascontiguousarray(words.starts, dtype=np.int64),
+                                   np.ascontiguousarray(words.ends, dtype=np.int64),
+                                   np.ascontiguousarray(docs.bounds, dtype=np.int64), self._padded, WINDOW)
+        return np.frombuffer(out, dtype=np.float64).reshape(n, len(TOPIC_NAMES)).copy()
+
+    def similarity_python(self, rows: np.ndarray, words: DocWords, docs: DocBounds) -> np.ndarray:
+        """:meth:`similarity` in numpy: the reference the compiled one follows."""
         n = len(words.lens)
         out = np.zeros((n, len(TOPIC_NAMES)))
         known = rows > 0
@@ -169,11 +193,21 @@ class TopicTable:
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine of each row of ``a`` with the same row of ``b``, 0 where either is all zeros."""
-    na = np.sqrt(np.einsum("ij,ij->i", a, a))
-    nb = np.sqrt(np.einsum("ij,ij->i", b, b))
-    dot = np.einsum("ij,ij->i", a, b)
+    """Cosine of each row of ``a`` with the same row of ``b``, 0 where either is all zeros.
+
+    The sums run over the columns one after the other (``excise._topics`` adds in the same order,
+    so both round alike).
+    """
+    aa = np.zeros(len(a))
+    bb = np.zeros(len(a))
+    ab = np.zeros(len(a))
+    for j in range(a.shape[1]):
+        x, y = a[:, j], b[:, j]
+        aa += x * x
+        bb += y * y
+        ab += x * y
+    na, nb = np.sqrt(aa), np.sqrt(bb)
     ok = (na > 0) & (nb > 0)
     out = np.zeros(len(a))
-    out[ok] = dot[ok] / (na[ok] * nb[ok])
+    out[ok] = ab[ok] / (na[ok] * nb[ok])
     return out
