@@ -493,7 +493,7 @@ def batch_dense_features(texts: Sequence[str], units: Sequence[Unit], views: Seq
         X[refdefs, 28] = (np.bincount(run, weights=c[refdefs] > 0) / np.bincount(run))[run]
     X[:, 29] = np.array([math.log1p(k) for k in docs.counts.tolist()])[doc]
     X[:, 30] = np.maximum(peak, 0.0)  # unknown features weigh 0 at run time
-    _reference_features(X, views, c, docs)
+    _reference_features(X, views, c, docs, kinds)
     X[:, 34] = intent
     X[:, 35] = _max_near(intent, 0.0, docs)
     X[:, 36] = _para_max(intent, paras, 0.0)
@@ -520,13 +520,15 @@ def _link_features(X: np.ndarray, views: Sequence[UnitView], links: np.ndarray, 
             X[i, 20] = v.host != top
 
 
-def _reference_features(X: np.ndarray, views: Sequence[UnitView], c: np.ndarray, docs: DocBounds) -> None:
+def _reference_features(X: np.ndarray, views: Sequence[UnitView], c: np.ndarray, docs: DocBounds,
+                        kinds: np.ndarray) -> None:
     """Fill the reference-partner columns of ``X`` (its ``para_max_content`` column must be filled).
 
     A reference link and its definition vouch for each other: "[anchor][7]" in a
-    spam paragraph makes "[7]: http://..." at the end of the post spam too.
+    spam paragraph makes "[7]: http://..." at the end of the post spam too. Only
+    those two kinds of unit (``kinds``) carry a label.
     """
-    labelled = [i for i, v in enumerate(views) if v.ref]
+    labelled = [i for i in np.flatnonzero((kinds == REFLINK) | (kinds == REFDEF)).tolist() if views[i].ref]
     if not labelled:
         return
     for members in _by_document(labelled, docs).values():
