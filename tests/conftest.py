@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
+import tracemalloc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -46,6 +48,29 @@ def compiled(name: str, what: str) -> ModuleType:
         if os.environ.get("EXCISE_REQUIRE_EXTENSION") == "1":
             pytest.fail(f"EXCISE_REQUIRE_EXTENSION=1 but excise.{name} did not build or load: {exc}")
         pytest.skip(f"excise.{name} is not built ({exc}): only the Python {what} is tested")
+
+
+def traced_growth(call: Callable[[], object], times: int) -> int:
+    """Bytes of traced memory that ``times`` calls of ``call`` leave behind (after garbage collection).
+
+    A compiled extension that leaks a reference or a buffer per call shows here; warm the call up first.
+    """
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(times):
+            call()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="session")
+def compiled_topics() -> ModuleType:
+    """The compiled topic features ``excise._topics``."""
+    return compiled("_topics", "topic features")
 
 
 @pytest.fixture(scope="session")

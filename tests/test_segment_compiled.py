@@ -8,10 +8,8 @@ letters (long s, Kelvin sign, dotted I), Unicode whitespace, surrogates and astr
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from excise.segment import _CLOSERS, _STARTERS, Unit, segment_python
+
+from conftest import traced_growth
 
 Segmenter = Callable[[str], list[Unit]]
 
@@ -62,16 +62,7 @@ def test_no_references_or_memory_leak(compiled_segment: Segmenter) -> None:
     refs = sys.getrefcount(text)
     for _ in range(50):
         compiled_segment(text)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(300):
-            compiled_segment(text)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    grown = traced_growth(lambda: compiled_segment(text), 300)
     assert sys.getrefcount(text) == refs
     assert grown < 20_000, f"{grown} bytes more after 300 calls"
 

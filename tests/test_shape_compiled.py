@@ -11,12 +11,10 @@ a match's end), and units of any span, empty ones included, in batches of severa
 from __future__ import annotations
 
 import csv
-import gc
 import gzip
 import json
 import re
 import sys
-import tracemalloc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,6 +28,8 @@ from excise import features as features_module
 from excise.bounds import DocBounds
 from excise.features import batch_shape_features_python
 from excise.segment import segment
+
+from conftest import traced_growth
 
 ShapeFeatures = Callable[[Sequence[str], np.ndarray, np.ndarray, DocBounds], np.ndarray]
 Spans = Sequence[tuple[int, int]]
@@ -95,16 +95,7 @@ def test_no_references_or_memory_leak(compiled_shape: ShapeFeatures) -> None:
     docs = DocBounds([len(s) for s in spans])
     starts = np.array([a for doc in spans for a, _ in doc], dtype=np.int64)
     ends = np.array([b for doc in spans for _, b in doc], dtype=np.int64)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(300):
-            compiled_shape(texts, starts, ends, docs)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    grown = traced_growth(lambda: compiled_shape(texts, starts, ends, docs), 300)
     assert [sys.getrefcount(t) for t in texts] == refs
     assert grown < 20_000, f"{grown} bytes more after 300 calls"
 

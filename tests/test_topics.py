@@ -7,6 +7,9 @@ page, the page's own sentences point with it, and the sums behind it are exact w
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,7 +19,9 @@ from excise.bounds import DocBounds
 from excise.features import DocWords, view_units
 from excise.model import Model
 from excise.segment import segment
-from excise.topics import _COMPILED, SCALE, TOPIC_NAMES, TopicTable, is_topic_word
+from excise.topics import SCALE, TOPIC_NAMES, TopicTable, is_topic_word
+
+from conftest import traced_growth
 
 MEDICAL = ("hepatitis liver infection virus blood vaccine symptoms doctor treatment chronic disease patients "
            "jaundice fatigue antibodies diagnosis").split()
@@ -109,9 +114,6 @@ def test_the_table_survives_a_model_round_trip(tmp_path) -> None:
 # ---------------------------------------------------------------- the compiled similarity (excise._topics)
 # it must give the bits of TopicTable.similarity_python; these tests hold the two together.
 
-needs_compiled = pytest.mark.skipif(_COMPILED is None, reason="excise._topics is not built (no C compiler at install)")
-
-
 class _Words:
     """What similarity reads of a DocWords: per unit its words' bounds, per word its unit."""
 
@@ -137,18 +139,16 @@ def _batches(draw: st.DrawFn) -> tuple[TopicTable, np.ndarray, _Words, DocBounds
     return table, rows, _Words(lens), DocBounds(counts)
 
 
-@needs_compiled
 @settings(max_examples=400, deadline=None)
 @given(batch=_batches())
-def test_compiled_similarity_gives_the_bits_of_the_python_one(batch) -> None:
+def test_compiled_similarity_gives_the_bits_of_the_python_one(compiled_topics: ModuleType, batch) -> None:
     table, rows, words, docs = batch
     compiled = table.similarity(rows, words, docs, compiled=True)
     python = table.similarity_python(rows, words, docs)
     assert compiled.tobytes() == python.tobytes()
 
 
-@needs_compiled
-def test_compiled_similarity_on_documents_and_in_batches(table: TopicTable) -> None:
+def test_compiled_similarity_on_documents_and_in_batches(compiled_topics: ModuleType, table: TopicTable) -> None:
     texts = [PAGE.format(injected=x) for x in ("", "Get an instant payday loan today.",
                                                "The referee gave a penalty in the match. Cash loan now.")]
     texts += ["The striker scored. The club won the league.", "loan credit cash " * 50]
@@ -161,8 +161,7 @@ def test_compiled_similarity_on_documents_and_in_batches(table: TopicTable) -> N
         table.similarity_python(rows, words, docs).tobytes()
 
 
-@needs_compiled
-def test_compiled_similarity_refuses_inconsistent_arrays(table: TopicTable) -> None:
+def test_compiled_similarity_refuses_inconsistent_arrays(compiled_topics: ModuleType, table: TopicTable) -> None:
     words = _Words([2, 1])
     rows = np.array([1, 0, 2], dtype=np.int64)
     with pytest.raises(ValueError, match="outside the table"):
@@ -170,8 +169,20 @@ def test_compiled_similarity_refuses_inconsistent_arrays(table: TopicTable) -> N
     with pytest.raises(ValueError, match="same units"):
         table.similarity(rows, words, DocBounds([3]), compiled=True)
     with pytest.raises(TypeError):
-        _COMPILED.similarity(rows.astype(np.int32), words.starts, words.ends, DocBounds([2]).bounds,
-                             table._padded, 3)
+        compiled_topics.similarity(rows.astype(np.int32), words.starts, words.ends, DocBounds([2]).bounds,
+                                   table._padded, 3)
+
+
+def test_compiled_similarity_leaks_no_references_or_memory(compiled_topics: ModuleType, table: TopicTable) -> None:
+    words = _Words([3, 0, 5, 2])
+    rows = np.array([1, 0, 2, 3, 3, 0, 1, 2, 4, 5], dtype=np.int64)
+    args = (rows, words.starts, words.ends, DocBounds([1, 3]).bounds, table._padded, 3)
+    refs = [sys.getrefcount(a) for a in args[:5]]  # the arrays (a small int's count moves with everything else)
+    for _ in range(50):
+        compiled_topics.similarity(*args)
+    grown = traced_growth(lambda: compiled_topics.similarity(*args), 500)
+    assert [sys.getrefcount(a) for a in args[:5]] == refs
+    assert grown < 20_000, f"{grown} bytes more after 500 calls"
 
 
 def test_the_compiled_similarity_can_be_refused_when_missing(table: TopicTable, monkeypatch: pytest.MonkeyPatch

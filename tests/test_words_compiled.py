@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import sys
-import tracemalloc
 import unicodedata
 from types import ModuleType
 from typing import Any
@@ -42,6 +41,8 @@ from excise.model import Model
 from excise.ngrams import NgramTable
 from excise.normalize import fold
 from excise.segment import TEXT, Unit, segment
+
+from conftest import traced_growth
 
 
 class PythonOnly(NgramTable):
@@ -422,18 +423,11 @@ def test_no_references_or_memory_leak(table: Any) -> None:
     refs = [sys.getrefcount(x) for x in held]
     for _ in range(50):
         table.scan(texts, units, UnitView, plain)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(500):
-            result = table.scan(texts, units, UnitView, plain)
-            del result
-            table.plain_words(texts[0])
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    def scan_and_read() -> None:
+        table.scan(texts, units, UnitView, plain)
+        table.plain_words(texts[0])
+
+    grown = traced_growth(scan_and_read, 500)
     assert [sys.getrefcount(x) for x in held] == refs
     assert grown < 50_000, f"{grown} bytes more after 500 scans"
 
