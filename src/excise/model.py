@@ -231,7 +231,8 @@ def _exact_product(h: np.ndarray, w: np.ndarray, docs: DocBounds | None) -> np.n
     document the rows of its own product.
     """
     out = np.empty((len(h), w.shape[1]))
-    if len(h) == 0 or float(np.abs(h).max()) * float(np.abs(w).sum(axis=0).max()) < _EXACT_LIMIT:
+    # the largest |h| without an array of |h| (two reductions over the batch's hidden layer, no copy of it)
+    if len(h) == 0 or max(float(h.max()), -float(h.min())) * float(np.abs(w).sum(axis=0).max()) < _EXACT_LIMIT:
         if w.shape[1] == 1:
             # the output layer: numpy's own loop, no BLAS call (nor threads) at all
             np.einsum("ij,j->i", h, w[:, 0], out=out[:, 0])
