@@ -81,6 +81,29 @@ def test_fit_screen_weighs_spam_words_and_not_host_words() -> None:
     assert min(screen.score(d.text) for d in docs if d.spans) > max(screen.score(d.text) for d in docs if not d.spans)
 
 
+def test_calibrated_threshold_passes_the_promised_share_of_caught_documents() -> None:
+    """calibrate_screen's threshold is the (1 - keep) quantile of the caught documents' scores: it passes
+    ``keep`` of them, with no margin below it that would send more clean documents on to the unit pipeline."""
+    import numpy as np
+
+    from excise.training.train import calibrate_screen
+
+    class _Model:
+        screen = Screen({"viagra": 1.0}, threshold=None, floor=0.0)
+
+    docs = _docs(200)
+    found = np.array([bool(d.spans) and k % 10 != 0 for k, d in enumerate(docs)])
+    # each caught document gets its own score: k times "viagra"
+    for k, d in enumerate(docs):
+        if found[k]:
+            d.text = "viagra " * (k % 37) + d.text.replace("viagra", "pill")
+    caught_scores = np.array([_Model.screen.score(d.text) for d, f in zip(docs, found) if f])
+    for keep in (0.9, 0.995):
+        threshold = calibrate_screen(_Model(), docs, keep=keep, found=found)
+        assert threshold == np.quantile(caught_scores, 1 - keep)
+        assert (caught_scores >= threshold).mean() >= keep
+
+
 def test_screen_weights_travel_in_the_model_file(tmp_path) -> None:
     from excise.model import Model
 

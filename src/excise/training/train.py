@@ -391,7 +391,7 @@ def calibrate_screen(model: Model, docs: Sequence[Doc], keep: float = 0.995, fou
     screen = model.screen
     spam = np.array([screen.score(d.text) for d, f in zip(docs, found) if f])
     clean = [screen.score(d.text) for d in docs if not d.spans]
-    threshold = float(np.quantile(spam, 1 - keep)) - 0.25 if len(spam) else 0.0
+    threshold = float(np.quantile(spam, 1 - keep)) if len(spam) else 0.0
     clean_pass = float((np.array(clean) >= threshold).mean()) if clean else 0.0
     log.info("pre-screen threshold %.3f: passes %.1f%% of the %d caught injected docs, %.1f%% of clean training docs",
              threshold, 100 * (spam >= threshold).mean() if len(spam) else 0, len(spam), 100 * clean_pass)
