@@ -20,6 +20,11 @@ clock and by CPU time (the CPU figure is steadier on a busy machine).
 
 ``excise clean`` runs ``--repeat`` times (default 5): the table shows the run with the median CPU time, and
 every run's MB/s is printed under it.
+
+A shared host's speed drifts by a quarter from minute to minute, which swamps a change of a few per cent.
+``--instructions`` also runs ``excise clean`` once under valgrind's callgrind and reports how many
+instructions it executed: the same count for the same code, model and corpus whatever else the host is
+doing, so two revisions or two models (``--model``) can be compared by it.
 """
 
 from __future__ import annotations
@@ -148,6 +153,22 @@ def time_excise(corpus: Path, out: Path, prefix: list[str], model: str | None) -
     return Timing(wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
 
 
+def count_instructions(corpus: Path, out: Path, model: str | None) -> int:
+    """Instructions that one run of ``excise clean`` on the corpus executes, counted by callgrind."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        sys.exit("error: --instructions needs valgrind (on Debian: apt-get install valgrind)")
+    cmd = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "excise", "clean",
+           str(corpus), "-o", str(out), *(["--model", model] if model else [])]
+    log("running " + " ".join(cmd) + " (about 50 times slower than without valgrind)")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode or not found:
+        sys.exit(f"error: `excise clean` under callgrind failed with exit status {proc.returncode}:\n"
+                 + proc.stderr[-2000:])
+    return int(found.group(1))
+
+
 def solid(text: str) -> int:
     """Non-whitespace characters of ``text``: what both tools are compared on (C4 also re-joins lines)."""
     return len(text) - sum(len(m) for m in _SPACE.findall(text))
@@ -213,6 +234,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-c4", action="store_true", help="time excise only")
     parser.add_argument("--repeat", type=int, default=5,
                         help="runs of excise; the table shows the one with the median CPU time (default: %(default)s)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of one excise run with valgrind's callgrind")
     parser.add_argument("--data", help="data folder (default: ../shared/data)")
     parser.add_argument("--json", metavar="OUT", help="write the figures as JSON")
     return parser.parse_args(argv)
@@ -266,6 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures["screen_pass"] = screen
     print(f"\npre-screen: {100 * screen['clean']:.1f} % of clean and {100 * screen['contaminated']:.1f} % of "
           "contaminated documents go on to the unit pipeline")
+    if args.instructions:
+        count = count_instructions(corpus, excise_out, args.model)
+        figures["excise_instructions"] = count
+        print(f"\n`excise clean` under callgrind: {count / 1e9:.3f} × 10⁹ instructions, {count / size:.0f} per input byte")
     if "c4" in figures:
         ratio = excise.rates(size)[1] / c4.rates(size)[1]
         figures["excise_over_c4_cpu"] = ratio
