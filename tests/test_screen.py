@@ -93,7 +93,7 @@ def test_calibrated_threshold_passes_the_promised_share_of_caught_documents() ->
 
     docs = _docs(200)
     found = np.array([bool(d.spans) and k % 10 != 0 for k, d in enumerate(docs)])
-    # each caught document gets its own score: k times "viagra"
+    # caught documents get scores from 0 to WINDOW: up to that many "viagra" in their best window
     for k, d in enumerate(docs):
         if found[k]:
             d.text = "viagra " * (k % 37) + d.text.replace("viagra", "pill")
