@@ -134,9 +134,10 @@ class TopicTable:
         if table is None:
             raise ValueError("these words were read by the compiled reader: their content model is needed")
         if self._by_id_of is not table:
+            # built once per model: id i + 1 is table.words[i], id 0 (unknown) has no vector
             by_id = np.zeros(len(table.words) + 1, dtype=np.int64)
-            for i, word in enumerate(table.words, 1):
-                by_id[i] = self.index.get(word, 0)
+            by_id[1:] = np.fromiter(map(self.index.get, table.words, repeat(0)), dtype=np.int64,
+                                    count=len(table.words))
             self._by_id, self._by_id_of = by_id, table
         assert self._by_id is not None
         return self._by_id[words.ids]
