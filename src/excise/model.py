@@ -132,7 +132,9 @@ class Model:
         arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)
+        # stored, not deflated: every process reads the model once, and inflating it took half of that
+        # (about 55 ms); the file is 10 MB instead of 5.6 (a wheel is a zip archive and compresses it anyway)
+        np.savez(tmp, **arrays)
         tmp.replace(path)
         self.meta = header
 
