@@ -78,7 +78,7 @@ class Excisor:
         content, peak, intent = model.ngrams.score(views, model.bias, words, docs)
         flat = [unit for doc_units in units for unit in doc_units]
         topics = model.topics
-        topic = topics.similarity(topics.word_rows(words, model.ngrams), words, docs) if topics is not None else None
+        topic = topics.unit_features(words, docs, model.ngrams) if topics is not None else None
         X = batch_dense_features(texts, flat, views, content, peak, intent, words, docs, topic)
         return views, words, X, model.context_proba(X, docs), docs
 

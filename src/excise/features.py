@@ -29,7 +29,7 @@ from .bounds import DocBounds
 from .compiled import extension
 from .normalize import _OTHER_SCRIPT, _fold, deobfuscate, fold
 from .segment import REFDEF, REFLINK, TEXT, Unit
-from .topics import TOPIC_NAMES, TopicTable
+from .topics import NEIGHBOURHOOD, TOPIC_NAMES, TopicTable
 
 __all__ = ["DENSE_NAMES", "DocWords", "PlainTextView", "UnitView", "batch_dense_features", "batch_shape_features",
            "batch_shape_features_python", "batch_views", "content_features", "dense_features", "is_topic_feature",
@@ -422,7 +422,7 @@ def dense_features(units: Sequence[Unit], views: Sequence[UnitView], content: np
     if words is None:
         words = DocWords(views)
     docs = DocBounds.single(len(units))
-    topic = topics.similarity(topics.word_rows(words), words, docs) if topics is not None else None
+    topic = topics.unit_features(words, docs) if topics is not None else None
     return batch_dense_features([text], units, views, content, peak, intent, words, docs, topic)
 
 
@@ -468,7 +468,7 @@ def batch_dense_features(texts: Sequence[str], units: Sequence[Unit], views: Seq
     X[:, 4] = np.where(others > 0, (para_sum[paras] - c) / np.maximum(others, 1), doc_mean)
     X[:, 27] = _para_max(c, paras, -10.0)
     X[:, 25] = para_links[paras] / para_cnt[paras]
-    coh, coh_near = _cohesion(words, docs, 3)
+    coh, coh_near = _cohesion(words, docs, NEIGHBOURHOOD)
     X[:, 8] = coh
     X[:, 9] = coh_near
     X[:, 10] = np.log1p(n_words)

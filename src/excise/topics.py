@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from .features import DocWords
     from .ngrams import NgramTable
 
-__all__ = ["TOPIC_NAMES", "TopicTable"]
+__all__ = ["NEIGHBOURHOOD", "TOPIC_NAMES", "TopicTable"]
 
 #: the dense features this module adds (see features.DENSE_NAMES)
 TOPIC_NAMES = ("topic_far", "topic_near", "topic_known")
-#: units on each side of a unit that are its neighbourhood, not "the rest of the document"
-WINDOW = 3
+#: units on each side of a unit that are its neighbourhood, not "the rest of the document" (for lexical
+#: cohesion, features._cohesion, as for the topic vectors)
+NEIGHBOURHOOD = 3
 #: the compiled similarity (excise._topics), or None: the Python reference runs
 _COMPILED = extension("_topics")
 #: fixed point of the vectors: an idf-weighted unit vector's components are below 32, 2**10 * 32 fits 16 bits
@@ -58,7 +59,7 @@ class TopicTable:
     take them the fast way (counting sort, running sums over the whole batch).
     """
 
-    __slots__ = ("_by_id", "_by_id_of", "_padded", "_rows", "index", "vectors", "words")
+    __slots__ = ("_by_id", "_by_id_of", "_padded", "index", "vectors", "words")
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
         """``vectors``: the fixed-point vectors (integers), one row per word."""
@@ -69,11 +70,9 @@ class TopicTable:
             raise ValueError("topic vectors must be 16-bit integers (fixed point)")
         self.words = list(words)
         self.vectors = vectors.astype(np.int16)
-        # row 0 for every word without a vector (see word_rows); as integers for the compiled similarity, as
-        # floats for the Python one
+        # row 0 for every word without a vector (see word_rows)
         self._padded = np.ascontiguousarray(np.vstack([np.zeros((1, self.vectors.shape[1]), dtype=np.int16),
                                                        self.vectors]))
-        self._rows = self._padded.astype(np.float64)
         self.index = {w: i for i, w in enumerate(self.words, 1)}
         self._by_id: np.ndarray | None = None
         self._by_id_of: NgramTable | None = None
@@ -142,10 +141,15 @@ class TopicTable:
         assert self._by_id is not None
         return self._by_id[words.ids]
 
+    def unit_features(self, words: DocWords, docs: DocBounds, table: NgramTable | None = None) -> np.ndarray:
+        """The ``TOPIC_NAMES`` columns of every unit of ``words``: :meth:`similarity` of its :meth:`word_rows`
+        (``table``: the content model whose vocabulary ids the compiled reader gave the words)."""
+        return self.similarity(self.word_rows(words, table), words, docs)
+
     def similarity(self, rows: np.ndarray, words: DocWords, docs: DocBounds, *, compiled: bool | None = None
                    ) -> np.ndarray:
         """Per unit (``TOPIC_NAMES``): the cosine of its topic vector with the rest of its document's beyond
-        ``WINDOW`` units, with its neighbours' within them, and whether it has a vector at all.
+        ``NEIGHBOURHOOD`` units, with its neighbours' within them, and whether it has a vector at all.
 
         ``rows`` are :meth:`word_rows` of ``words``. The sums are exact (integers), so each
         document's values are those of the document alone. ``compiled`` (default: where it is
@@ -162,7 +166,8 @@ class TopicTable:
         out = _COMPILED.similarity(np.ascontiguousarray(rows, dtype=np.int64),
                                    np.ascontiguousarray(words.starts, dtype=np.int64),
                                    np.ascontiguousarray(words.ends, dtype=np.int64),
-                                   np.ascontiguousarray(docs.bounds, dtype=np.int64), self._padded, WINDOW)
+                                   np.ascontiguousarray(docs.bounds, dtype=np.int64), self._padded,
+                                   NEIGHBOURHOOD)
         return np.frombuffer(out, dtype=np.float64).reshape(n, len(TOPIC_NAMES)).copy()
 
     def similarity_python(self, rows: np.ndarray, words: DocWords, docs: DocBounds) -> np.ndarray:
@@ -176,7 +181,8 @@ class TopicTable:
         dims = self.dims
         # each unit's sum of its known words' vectors, by counting sort
         place = (unit_of * dims)[:, None] + np.arange(dims)[None, :]
-        V = np.bincount(place.ravel(), weights=self._rows[rows[known]].ravel(), minlength=n * dims).reshape(n, dims)
+        vectors = self._padded[rows[known]].astype(np.float64)
+        V = np.bincount(place.ravel(), weights=vectors.ravel(), minlength=n * dims).reshape(n, dims)
         # running sums over the units of the batch (along rows of the transposed array: numpy's fast direction)
         running = np.zeros((dims, n + 1))
         np.cumsum(V.T, axis=1, out=running[:, 1:])
@@ -184,7 +190,8 @@ class TopicTable:
         i = np.arange(n)
         doc = docs.doc
         first, last = docs.bounds[:-1][doc], docs.bounds[1:][doc]
-        window = running[np.minimum(i + WINDOW + 1, last)] - running[np.maximum(i - WINDOW, first)]
+        near = NEIGHBOURHOOD
+        window = running[np.minimum(i + near + 1, last)] - running[np.maximum(i - near, first)]
         far = running[last] - running[first] - window
         window -= V
         out[:, 0] = _cosine(V, far)
