@@ -232,6 +232,10 @@ def test_invalid_options_are_rejected() -> None:
         Excisor(threshold=1.5)
     with pytest.raises(ConfigError):
         Excisor(switch_cost=-1.0)
+    for name in ("paragraph_switch_cost", "link_switch_cost", "line_switch_cost"):
+        for bad in (-0.5, float("inf"), float("nan")):
+            with pytest.raises(ConfigError, match=name):
+                Excisor(**{name: bad})
 
 
 # --------------------------------------------------------------------------- picklable, usable in workers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from excise.decode import viterbi_runs
+from excise.decode import entry_costs, viterbi_runs
 
 
 def runs(proba: list[float], has_words: list[bool] | None = None, threshold: float = 0.5,
@@ -128,3 +128,78 @@ def test_probabilities_of_exactly_zero_and_one_are_handled() -> None:
     assert runs([0.0, 1.0, 1.0, 0.0]) == [(1, 3)]
     assert runs([1.0] * 3) == [(0, 3)]
     assert runs([0.0] * 3) == []
+
+
+# --------------------------------------------------------------------------- where a run opens
+
+def test_entry_costs_follow_paragraphs_and_lines() -> None:
+    # units:     0  1  2  3  4  5  6
+    # units:          0  1  2  3  4  5  6  7
+    paras = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    lines = np.array([0, 0, 1, 3, 3, 4, 6, 6])
+    links = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)
+    costs = entry_costs(paras, lines, links, within=4.0, link=3.0, line=5.0, paragraph=2.5)
+    # the document's first unit costs the ordinary cost, every later paragraph's first unit less;
+    # a link inside a line (4, 7) is cheaper; a link that starts a line or paragraph (5, 6) costs what they do
+    assert costs.tolist() == [4.0, 4.0, 5.0, 2.5, 3.0, 5.0, 2.5, 3.0]
+    empty = np.zeros(0, dtype=np.int64)
+    assert entry_costs(empty, empty, empty.astype(bool), within=4.0, link=3.0, line=5.0, paragraph=2.5).shape == (0,)
+
+
+def test_a_unit_that_opens_a_paragraph_needs_less_evidence() -> None:
+    # log-odds 3.2: not enough to open a run inside a paragraph (4), enough at its start (2.5)
+    proba = [0.1, 0.1, 0.96, 0.1]
+    inside = np.array([2.5, 4.0, 4.0, 4.0])
+    at_start = np.array([2.5, 4.0, 2.5, 4.0])
+    at_line = np.array([2.5, 4.0, 5.0, 4.0])
+    words = np.ones(4, dtype=bool)
+    assert viterbi_runs(np.array(proba), words, 0.5, inside) == []
+    assert viterbi_runs(np.array(proba), words, 0.5, at_start) == [(2, 3)]
+    assert viterbi_runs(np.array(proba), words, 0.5, at_line) == []
+
+
+def test_only_the_cost_where_a_run_opens_counts() -> None:
+    # a run opened at a paragraph start may go on across dearer boundaries at no extra cost
+    proba = np.array([0.1, 0.9, 0.9, 0.9, 0.1])
+    words = np.ones(5, dtype=bool)
+    costs = np.array([2.5, 2.5, 9.0, 9.0, 9.0])
+    assert viterbi_runs(proba, words, 0.5, costs) == [(1, 4)]
+    # the same units with the dear boundary where the run would have to open: nothing
+    assert viterbi_runs(proba, words, 0.5, np.full(5, 9.0)) == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_one_cost_for_every_unit_is_the_scalar_switch_cost(seed: int) -> None:
+    rng = np.random.default_rng(2000 + seed)
+    n = int(rng.integers(1, 60))
+    proba = rng.beta(0.6, 0.6, size=n)
+    words = rng.uniform(size=n) < 0.8
+    cost = float(rng.uniform(0.0, 6.0))
+    assert viterbi_runs(proba, words, 0.5, np.full(n, cost)) == viterbi_runs(proba, words, 0.5, cost)
+
+
+def _path_score(states: list[int], evidence: np.ndarray, costs: np.ndarray) -> float:
+    """Evidence of the spam units minus the entry cost of every run the state sequence opens."""
+    score, prev = 0.0, 0
+    for i, state in enumerate(states):
+        if state:
+            score += evidence[i] - (costs[i] if not prev else 0.0)
+        prev = state
+    return score
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_per_unit_costs_give_the_best_path(seed: int) -> None:
+    # against brute force over every clean/spam labelling of a short sequence
+    rng = np.random.default_rng(3000 + seed)
+    n = int(rng.integers(1, 11))
+    proba = rng.beta(0.6, 0.6, size=n)
+    words = np.ones(n, dtype=bool)
+    costs = rng.choice([2.5, 4.0, 5.0], size=n)
+    p = np.clip(proba, 1e-6, 1 - 1e-6)
+    evidence = np.log(p / (1 - p))
+    best = max(_path_score([(k >> i) & 1 for i in range(n)], evidence, costs) for k in range(2 ** n))
+    found = viterbi_runs(proba, words, 0.5, costs)
+    check_runs(found, n, words)
+    states = [int(any(a <= i < b for a, b in found)) for i in range(n)]
+    assert _path_score(states, evidence, costs) == pytest.approx(best, abs=1e-9)

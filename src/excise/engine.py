@@ -10,13 +10,13 @@ import numpy as np
 
 from .bounds import DocBounds
 from .config import Config
-from .decode import viterbi_runs
+from .decode import entry_costs, viterbi_runs
 from .families import family_of
 from .features import (DENSE_NAMES, DocWords, PlainTextView, UnitView, batch_dense_features, batch_views, references,
                        view_units)
 from .model import Model
 from .normalize import fold
-from .segment import REFDEF, Unit, segment
+from .segment import REFDEF, TEXT, Unit, segment
 from .types import Result, Span
 
 __all__ = ["Excisor"]
@@ -123,7 +123,14 @@ class Excisor:
         if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
             return Result((), float(proba.max()) * 0.5, name, len(text))
         has_words = np.array([n > 0 or bool(v.url) for v, n in zip(views, lens.tolist())])
-        runs = viterbi_runs(proba, has_words, self.config.threshold, self.config.switch_cost)
+        config = self.config
+        n = len(units)
+        costs = entry_costs(np.fromiter((u.para for u in units), np.int64, n),
+                            np.fromiter((u.line for u in units), np.int64, n),
+                            np.fromiter((u.kind != TEXT for u in units), bool, n),
+                            within=config.switch_cost, link=config.link_switch_cost,
+                            line=config.line_switch_cost, paragraph=config.paragraph_switch_cost)
+        runs = viterbi_runs(proba, has_words, config.threshold, costs)
         runs = _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
