@@ -121,7 +121,10 @@ def test_runs_are_well_formed_with_wordless_units(seed: int) -> None:
     proba = rng.uniform(0.0, 1.0, size=n)
     words = rng.uniform(size=n) < 0.7
     for threshold, cost in [(0.5, 0.0), (0.5, 2.0), (0.2, 1.0), (0.9, 4.0)]:
-        check_runs(viterbi_runs(proba, words, threshold, cost), n, words)
+        found = viterbi_runs(proba, words, threshold, cost)
+        check_runs(found, n, words)
+        # one cost for every unit is the scalar switch cost
+        assert viterbi_runs(proba, words, threshold, np.full(n, cost)) == found
 
 
 def test_probabilities_of_exactly_zero_and_one_are_handled() -> None:
@@ -166,16 +169,6 @@ def test_only_the_cost_where_a_run_opens_counts() -> None:
     assert viterbi_runs(proba, words, 0.5, costs) == [(1, 4)]
     # the same units with the dear boundary where the run would have to open: nothing
     assert viterbi_runs(proba, words, 0.5, np.full(5, 9.0)) == []
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_one_cost_for_every_unit_is_the_scalar_switch_cost(seed: int) -> None:
-    rng = np.random.default_rng(2000 + seed)
-    n = int(rng.integers(1, 60))
-    proba = rng.beta(0.6, 0.6, size=n)
-    words = rng.uniform(size=n) < 0.8
-    cost = float(rng.uniform(0.0, 6.0))
-    assert viterbi_runs(proba, words, 0.5, np.full(n, cost)) == viterbi_runs(proba, words, 0.5, cost)
 
 
 def _path_score(states: list[int], evidence: np.ndarray, costs: np.ndarray) -> float:
