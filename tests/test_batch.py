@@ -21,6 +21,7 @@ from excise.ngrams import NgramTable
 from excise.segment import segment
 
 from test_contract import fragment_docs, wide_text
+from test_second_look import SPLICED
 
 SPAM = "Buy cheap viagra online without prescription at http://pills.example.ru/buy-viagra-online today!"
 CLEAN = ("The library reopened on Monday after a two-year renovation. Readers queued outside before the doors "
@@ -51,6 +52,9 @@ DOCS = [
     "c1al1s and v.i.a.g.r.a for sale, CALL NOW 0800 123 4567, 50% OFF!",
     f"{SPAM}\n{SPAM}\n{SPAM}",
     "\u3000\u00a0",
+    # a unit beside the cut is split and its pieces scored again (the second look), twice in one document
+    SPLICED,
+    f"{SPLICED}\n\n{SPLICED}",
 ]
 
 

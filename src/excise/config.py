@@ -23,7 +23,10 @@ class Config:
     starts), and ``line_switch_cost`` at any other line break (wrapped lines and
     list items of one text); see ``excise.decode``.
     ``screen`` skips the unit-level pipeline for documents whose cheap whole-document
-    pre-screen finds nothing spam-like (see ``excise.screen``).
+    pre-screen finds nothing spam-like (see ``excise.screen``). ``second_look`` splits
+    the units beside a cut or spam-like unit at their capitalised seams and scores
+    the pieces again (an unpunctuated injected sentence running into the page's next
+    one; see ``excise.engine``): only documents with such a unit pay for it.
     """
 
     threshold: float = 0.5
@@ -32,6 +35,7 @@ class Config:
     link_switch_cost: float = 3.0
     line_switch_cost: float = 5.0
     screen: bool = True
+    second_look: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:

@@ -16,7 +16,7 @@ from .features import (DENSE_NAMES, DocWords, PlainTextView, UnitView, batch_den
                        view_units)
 from .model import Model
 from .normalize import fold
-from .segment import REFDEF, TEXT, Unit, segment
+from .segment import REFDEF, TEXT, Unit, capital_seams, segment
 from .types import Result, Span
 
 __all__ = ["Excisor"]
@@ -111,17 +111,35 @@ class Excisor:
             return results
         batch = [texts[i] for i in todo]
         views, words, X, proba, docs = self._batch_proba(batch, units)
+        again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray]] = []
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
-            results[i] = self._decoded(text, doc_units, views[rows], words.lens[rows], X[rows], proba[rows])
+            doc_views, lens, doc_X, doc_proba = views[rows], words.lens[rows], X[rows], proba[rows]
+            runs = self._runs(doc_units, doc_views, lens, doc_proba)
+            looked = (_second_look(text, doc_units, lens, doc_proba, runs, self.config.threshold)
+                      if self.config.second_look else None)
+            if looked is None:
+                results[i] = self._result(text, doc_units, doc_X, doc_proba, runs)
+            else:
+                again.append((i, *looked, doc_X, doc_proba))
+        if again:
+            # the second look: the documents whose units were split, through the pipeline again as a batch;
+            # every unit that was not split keeps what the first pass found for it
+            views, words, X, proba, docs = self._batch_proba([texts[i] for i, *_ in again], [a[1] for a in again])
+            for (i, pieces, origin, first_X, first_proba), rows in zip(again, docs.slices()):
+                doc_X, doc_proba = X[rows], proba[rows]
+                kept = np.array(origin)
+                same = kept >= 0
+                doc_X[same] = first_X[kept[same]]
+                doc_proba[same] = first_proba[kept[same]]
+                runs = self._runs(pieces, views[rows], words.lens[rows], doc_proba)
+                results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs)
         return results
 
-    def _decoded(self, text: str, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
-                 X: np.ndarray, proba: np.ndarray) -> Result:
-        """The result of one document from its units' views, numbers of words, features and probabilities:
-        decode, then build spans."""
-        name = self.model.name
+    def _runs(self, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
+              proba: np.ndarray) -> list[tuple[int, int]]:
+        """The runs ``[a, b)`` of units to cut, from their views, numbers of words and probabilities."""
         if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
-            return Result((), float(proba.max()) * 0.5, name, len(text))
+            return []
         has_words = np.array([n > 0 or bool(v.url) for v, n in zip(views, lens.tolist())])
         config = self.config
         n = len(units)
@@ -131,10 +149,14 @@ class Excisor:
                             within=config.switch_cost, link=config.link_switch_cost,
                             line=config.line_switch_cost, paragraph=config.paragraph_switch_cost)
         runs = viterbi_runs(proba, has_words, config.threshold, costs)
-        runs = _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
+        return _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
+
+    def _result(self, text: str, units: list[Unit], X: np.ndarray, proba: np.ndarray,
+                runs: list[tuple[int, int]]) -> Result:
+        """The result of one document: a span for each run of units to cut."""
         spans = [_span(text, units, X, proba, a, b) for a, b in runs]
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
-        return Result(tuple(spans), doc_score, name, len(text))
+        return Result(tuple(spans), doc_score, self.model.name, len(text))
 
     def clean(self, text: str) -> str:
         """``text`` with the injected spans cut out."""
@@ -150,6 +172,51 @@ OFF_TOPIC = 0.3
 
 #: a run of plain text with fewer words than this is not cut on its own ("Credit:" above a link)
 MIN_RUN_WORDS = 3
+
+
+#: the second look splits only units with at least this many words
+SECOND_LOOK_WORDS = 4
+
+
+def _second_look(text: str, units: list[Unit], lens: np.ndarray, proba: np.ndarray, runs: list[tuple[int, int]],
+                 threshold: float) -> tuple[list[Unit], list[int]] | None:
+    """The units of a document with those beside a strong unit split at their capitalised seams, or ``None``.
+
+    An injected sentence without closing punctuation runs into the page's next
+    sentence, and the unit that holds both is left alone: the page's words outweigh
+    the spam's. Beside a unit the decoder cuts or the model scores at least
+    ``threshold``, such a unit is split before every capitalised word that follows an
+    unpunctuated one (``segment.capital_seams``); only text units of
+    ``SECOND_LOOK_WORDS`` or more words that the model scores below ``threshold`` and
+    the decoder leaves alone are split. Also returned: for each unit of the new list,
+    the index of the unit it was in the old one, or -1 for a piece. ``None`` when no
+    unit is split (most documents: only those with a strong unit can be).
+    """
+    n = len(units)
+    cut = np.zeros(n, dtype=bool)
+    for a, b in runs:
+        cut[a:b] = True
+    strong = cut | (proba >= threshold)
+    if not strong.any():
+        return None
+    beside = np.zeros(n, dtype=bool)
+    beside[1:] |= strong[:-1]
+    beside[:-1] |= strong[1:]
+    candidates = np.flatnonzero(beside & ~cut & (proba < threshold) & (lens >= SECOND_LOOK_WORDS)).tolist()
+    split = {k: pieces for k in candidates if units[k].kind == TEXT and (pieces := capital_seams(text, units[k]))}
+    if not split:
+        return None
+    new: list[Unit] = []
+    origin: list[int] = []
+    for k, unit in enumerate(units):
+        pieces = split.get(k)
+        if pieces:
+            new.extend(pieces)
+            origin.extend([-1] * len(pieces))
+        else:
+            new.append(unit)
+            origin.append(k)
+    return new, origin
 
 
 def _substantial(views: Sequence[UnitView | PlainTextView], lens: np.ndarray, a: int, b: int) -> bool:

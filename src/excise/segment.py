@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from .compiled import extension
 
-__all__ = ["IMAGE", "KIND_NAMES", "LINK", "REFDEF", "REFLINK", "TEXT", "URL", "Unit", "segment", "segment_python"]
+__all__ = ["IMAGE", "KIND_NAMES", "LINK", "REFDEF", "REFLINK", "TEXT", "URL", "Unit", "capital_seams", "segment",
+           "segment_python"]
 
 TEXT, LINK, REFLINK, REFDEF, URL, IMAGE = range(6)
 KIND_NAMES = ("text", "link", "reflink", "refdef", "url", "image")
@@ -220,3 +221,38 @@ def segment(text: str) -> list[Unit]:
     if _COMPILED is not None:
         return _COMPILED(text, Unit)
     return segment_python(text)
+
+
+# a capitalised word after a word that ends no sentence: whitespace between a character that is neither space
+# nor closing punctuation and an upper-case letter followed by a lower-case one
+_CAPITAL = re.compile(r"(?<=[^\s.!?])\s+(?=[A-Z][a-z])")
+
+
+def capital_seams(text: str, unit: Unit) -> list[Unit]:
+    """``unit`` cut before every capitalised word that follows a lower-case or all-capitals word; [] if none.
+
+    An injected sentence without closing punctuation runs into the page's next sentence
+    ("…if you like saving money, fill Occasionally, however, females who…") and the
+    segmenter keeps the two as one unit. Splitting every unit this way would cut names
+    and titles everywhere ("the Prime Minister"), so the engine does it only as a second
+    look, at units the decoder left alone right beside a run it cut. The pieces keep the
+    unit's kind, paragraph and line; each piece ends before the whitespace of its seam.
+    """
+    segment_text = text[unit.start : unit.end]
+    cuts = []
+    for m in _CAPITAL.finditer(segment_text):
+        before = segment_text[: m.start()].split()
+        if before and (before[-1][:1].islower() or before[-1].isupper()):
+            cuts.append(unit.start + m.end())
+    if not cuts:
+        return []
+    pieces = []
+    start = unit.start
+    for cut in cuts:
+        end = cut
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        pieces.append(Unit(start, end, unit.kind, unit.para, unit.line))
+        start = cut
+    pieces.append(Unit(start, unit.end, unit.kind, unit.para, unit.line))
+    return pieces
