@@ -192,13 +192,13 @@ def _second_look(text: str, units: list[Unit], lens: np.ndarray, proba: np.ndarr
     the index of the unit it was in the old one, or -1 for a piece. ``None`` when no
     unit is split (most documents: only those with a strong unit can be).
     """
+    if not runs and proba.max() < threshold:  # most documents: nothing strong to look beside
+        return None
     n = len(units)
     cut = np.zeros(n, dtype=bool)
     for a, b in runs:
         cut[a:b] = True
     strong = cut | (proba >= threshold)
-    if not strong.any():
-        return None
     beside = np.zeros(n, dtype=bool)
     beside[1:] |= strong[:-1]
     beside[:-1] |= strong[1:]
