@@ -223,9 +223,9 @@ def segment(text: str) -> list[Unit]:
     return segment_python(text)
 
 
-# a capitalised word after a word that ends no sentence: whitespace between a character that is neither space
-# nor closing punctuation and an upper-case letter followed by a lower-case one
-_CAPITAL = re.compile(r"(?<=[^\s.!?])\s+(?=[A-Z][a-z])")
+# a word, then whitespace, then a capitalised word (an upper-case letter followed by a lower-case one); the word
+# before is captured so that each match reads it once
+_CAPITAL = re.compile(r"(?<!\S)(\S+)\s+(?=[A-Z][a-z])")
 
 
 def capital_seams(text: str, unit: Unit) -> list[Unit]:
@@ -234,15 +234,17 @@ def capital_seams(text: str, unit: Unit) -> list[Unit]:
     An injected sentence without closing punctuation runs into the page's next sentence
     ("…if you like saving money, fill Occasionally, however, females who…") and the
     segmenter keeps the two as one unit. Splitting every unit this way would cut names
-    and titles everywhere ("the Prime Minister"), so the engine does it only as a second
-    look, at units the decoder left alone right beside a run it cut. The pieces keep the
-    unit's kind, paragraph and line; each piece ends before the whitespace of its seam.
+    after lower-case words everywhere ("they met the Queen"), so the engine does it only
+    as a second look, at units the decoder left alone beside a unit it cuts or the model
+    calls spam. The word before a seam must not end in closing punctuation (". ! ?").
+    The pieces keep the unit's kind, paragraph and line; each piece ends before the
+    whitespace of its seam.
     """
     segment_text = text[unit.start : unit.end]
     cuts = []
     for m in _CAPITAL.finditer(segment_text):
-        before = segment_text[: m.start()].split()
-        if before and (before[-1][:1].islower() or before[-1].isupper()):
+        word = m.group(1)
+        if word[-1] not in ".!?" and (word[0].islower() or word.isupper()):
             cuts.append(unit.start + m.end())
     if not cuts:
         return []
