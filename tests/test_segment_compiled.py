@@ -149,6 +149,8 @@ EDGES = [
     ".www.a.example", "\u0663http://a.example", " http://a.example", "http://a.example", "[a](b)", ". Then it",
     "\u201d Then it works.", ".\u201d Then it went on for a long while.", "x  \u2022 y" * 5, " \u2022 item" * 5,
     "It works", "\ufeff It works and it works and it works", "a" * 30 + "\ufeff It works",
+    "\u5e02\u8bae\u4f1a\u3002\u8bae\u5458\uff01\u300c\u6700\u7ec8\u3002\u300dBuy cheap viagra online now \u597d\u3002\u3002\u300d",
+    "\u5e02\u8bae\u4f1a\u3002 \u300d\u8bae\u5458\u3002\u300d\u3002x" * 3,
 ]
 
 
@@ -163,7 +165,8 @@ def test_same_units_at_the_start_of_the_string(compiled_segment: Segmenter, text
 _ODD = [
     "\u017f", "\u212a", "\u0130", "\u0131", "\u00df", "\u1e9e", "\u212b", "\u0345", "\u0301", "\U0001f600",
     "\U00010400", "\ud800", "\udfff", "\ud83d", "\ufeff", "\u200b", "\x00", "\u2026", "\u0663", "\u00b2",
-    "\u00bd", "\u216b", "\U0001d7d9",
+    "\u00bd", "\u216b", "\U0001d7d9", "\u3002", "\uff01", "\uff1f", "\uff61", "\u300d", "\u300f", "\uff09",
+    "\u3002\u300d", "\u3002 ", "\u3002\u3002",
 ]
 _SPACES = [" ", "  ", "   ", "\t", "\r", "\r\n", "\n", "\n\n", "\n \n", "\u00a0", "\u2028", "\u2029", "\x85", "\u3000",
            "\u2000", "\u202f", "\x1c", "\x0b", "\x0c"]

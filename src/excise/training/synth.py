@@ -295,6 +295,20 @@ class Injector:
                 anchor = self.anchor_of(piece)
                 spam = self.linked(anchor) if rng.random() < 0.7 else anchor
                 insert(rng.choice(cands) + 1, "", spam, " ")
+        elif style == "linkwrap" and words:
+            # a link around one to three of the sentence's own words: only the link syntax is spam
+            at = rng.choice(words) + 1
+            m = re.match(r"[a-z]+(?: [a-z]+){0,%d}" % rng.randint(0, 2), text[at:])
+            if m and not any(a < at + len(m.group(0)) and b > at for a, b in spans):
+                inner = m.group(0)
+                url = self.url(self.selling_anchor(piece))
+                head, tail = (("[", f"]({url})") if rng.random() < 0.6 else (f'<a href="{url}">', "</a>"))
+                text = text[:at] + head + inner + tail + text[at + len(inner) :]
+                shift = len(head) + len(tail)
+                spans[:] = [(a + shift, b + shift) if a >= at else (a, b) for a, b in spans]
+                spans.extend([(at, at + len(head)), (at + len(head) + len(inner), at + len(head) + len(inner) + len(tail))])
+            else:
+                return self.inject(doc, piece, "anchor")
         elif style == "linkblock":
             lines = []
             kind = rng.random()
