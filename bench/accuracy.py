@@ -32,33 +32,12 @@ from typing import Any
 from common import (MemoScanner, command_line, data_dir, load_excisor, log, markdown_table, merged, model_facts,
                     preamble, tally_table, write_json, write_jsonl)
 
+import sets
 from excise.evaluate import Report, Tally, evaluate, touches_text
-from excise.training.sources import clean_hosts
-from excise.training.train import build_training_docs
-
-REAL_DEV = ("seed_gold.jsonl", "xebia_gold.jsonl")
-
-
-def read_gold(path: Path) -> list[dict[str, Any]]:
-    """The records of a gold JSONL file."""
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
 
 def real_dev(scanner: MemoScanner, data: Path) -> dict[str, Tally]:
     """One tally per real dev gold file."""
-    return {name: evaluate(scanner, read_gold(data / "real-dev" / name)).overall for name in REAL_DEV}
-
-
-def synthetic_gold(data: Path, n: int, seed: int) -> list[dict[str, Any]]:
-    """The synthetic test benchmark as gold records (test-split hosts, spam and hard negatives)."""
-    return [doc.to_gold() for doc in build_training_docs(data, seed=seed, n_docs=n, split="test")]
-
-
-def hard_negative_gold(data: Path) -> list[dict[str, Any]]:
-    """Every hard-negative host of both splits, unchanged, as clean gold records."""
-    return [{"id": h.id, "text": h.text, "spans": [], "hard_negative": h.hard_negative, "split": h.split}
-            for h in clean_hosts(data) if h.hard_negative]
+    return {name: evaluate(scanner, records).overall for name, records in sets.real_dev(data).items()}
 
 
 def style_rows(report: Report) -> list[tuple[str, Tally]]:
@@ -110,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log("real dev set ...")
     dev = real_dev(scanner, data)
     log(f"synthetic test benchmark ({args.n} docs) ...")
-    synthetic = synthetic_gold(data, args.n, args.seed)
+    synthetic = sets.synthetic(data, args.n, args.seed)
     if args.write_gold:
         write_jsonl(Path(args.write_gold), synthetic)
     by_style = evaluate(scanner, synthetic, by="style")
@@ -118,14 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = [(f"{args.seed} (the benchmark)", by_style.overall)]
     for seed in args.more_seeds:
         log(f"synthetic set with seed {seed} ({args.n} docs) ...")
-        seeds.append((str(seed), evaluate(scanner, synthetic_gold(data, args.n, seed)).overall))
+        seeds.append((str(seed), evaluate(scanner, sets.synthetic(data, args.n, seed)).overall))
     log("hard negatives ...")
-    hard = hard_negative_gold(data)
+    hard = sets.hard_negatives(data)
     hard_by_group = evaluate(scanner, hard, by="hard_negative")
     hard_by_split = evaluate(scanner, hard, by="split")
 
     commands = [command_line()]
-    commands += [f"excise eval {data / 'real-dev' / name}{model_opt}" for name in REAL_DEV]
+    commands += [f"excise eval {data / 'real-dev' / name}{model_opt}" for name in sets.REAL_DEV]
     if args.write_gold:
         commands.append(f"excise eval {args.write_gold} --by style{model_opt}")
     print(preamble("excise accuracy", commands, **model_facts(excisor, args.model),

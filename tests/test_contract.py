@@ -69,10 +69,11 @@ def check_result(text: str, result: Result) -> None:
         assert isinstance(span.reasons, tuple) and all(isinstance(r, str) and r for r in span.reasons), span
         prev_end = span.end
     assert 0.0 <= result.score <= 1.0
+    assert 0.0 <= result.page_score <= 1.0
     assert result.removed_chars == sum(s.end - s.start for s in result.spans)
     assert isinstance(result.model, str) and result.model
     record = json.loads(json.dumps(result.to_dict()))
-    assert set(record) == {"spans", "score", "removed_chars", "model"}
+    assert set(record) == {"spans", "score", "page_score", "removed_chars", "model"}
     assert [(s["start"], s["end"]) for s in record["spans"]] == [(s.start, s.end) for s in result.spans]
     for s in record["spans"]:
         assert set(s) == {"start", "end", "label", "score", "reasons"}

@@ -411,27 +411,7 @@ split_sentences(Segmenter *sg, Py_ssize_t pos, Py_ssize_t stop)
     return stop > pos ? emit(sg, pos, stop, TEXT) : 0;
 }
 
-/* segment._CJK_TERMINALS: full-width marks that end a sentence with no space after them */
-static inline int
-is_cjk_terminal(Py_UCS4 c)
-{
-    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF61;
-}
-
-/* segment._CJK_CLOSERS */
-static inline int
-is_cjk_closer(Py_UCS4 c)
-{
-    switch (c) {
-    case 0x300D: case 0x300F: case 0x201D: case 0x2019: case 0xFF09: case ')': case '"': case '\'':
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* _sentences: the sentence units of text[start:end], trimmed; outside Latin-1 the text is first cut after
- * each match of _CJK_END, [TERMINALS]+[CLOSERS]*\s*(?=[^\sTERMINALS CLOSERS]) */
+/* _sentences: the sentence units of text[start:end], trimmed */
 static int
 sentences(Segmenter *sg, Py_ssize_t start, Py_ssize_t end)
 {
@@ -441,35 +421,7 @@ sentences(Segmenter *sg, Py_ssize_t start, Py_ssize_t end)
     while (end > start && is_space(CH(sg, end - 1))) {
         end--;
     }
-    if (start >= end) {
-        return 0;
-    }
-    if (sg->kind != PyUnicode_1BYTE_KIND) {
-        for (Py_ssize_t p = start; p < end; p++) {
-            if (!is_cjk_terminal(CH(sg, p))) {
-                continue;
-            }
-            Py_ssize_t q = p + 1;
-            while (q < end && is_cjk_terminal(CH(sg, q))) {
-                q++;
-            }
-            while (q < end && is_cjk_closer(CH(sg, q))) {
-                q++;
-            }
-            const Py_ssize_t piece_end = q;
-            while (q < end && is_space(CH(sg, q))) {
-                q++;
-            }
-            if (q < end && !is_cjk_terminal(CH(sg, q)) && !is_cjk_closer(CH(sg, q))) {
-                if (split_sentences(sg, start, piece_end) < 0) {
-                    return -1;
-                }
-                start = q;
-            }
-            p = q - 1;
-        }
-    }
-    return split_sentences(sg, start, end);
+    return start < end ? split_sentences(sg, start, end) : 0;
 }
 
 /* --------------------------------------------------------------------------- links: _LINKS, branch by branch */

@@ -293,7 +293,7 @@ def _blank_kept(record: Record, result: Result) -> Result:
     """``result`` of a good record; a blank document is passed through with no spans."""
     if not _text(record).strip() and result.spans:
         # The contract is "blank in, blank out, nothing cut", whatever the model says.
-        result = dataclasses.replace(result, spans=(), score=0.0)
+        result = dataclasses.replace(result, spans=(), score=0.0, page_score=0.0)
     return result
 
 
@@ -515,7 +515,8 @@ def _show_text(record: Record, result: Result, colour: bool) -> None:
     where = record.source if record.line is None else f"{record.source}:{record.line}"
     ident = _record_id(record)
     title = where if ident in (None, record.source) else f"{where} (id {ident})"
-    print(f"== {title}  score {result.score:.2f}  {len(result.spans)} spans, {result.removed_chars} chars")
+    page = f"  whole page spam {result.page_score:.2f}" if result.page_score >= 0.5 else ""
+    print(f"== {title}  score {result.score:.2f}  {len(result.spans)} spans, {result.removed_chars} chars{page}")
     print(highlight(record.text, [(s.start, s.end) for s in result.spans], colour=colour))
     for span in result.spans:
         reasons = ", ".join(span.reasons) or "-"

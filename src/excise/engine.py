@@ -114,7 +114,7 @@ class Excisor:
         again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray]] = []
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
             doc_views, lens, doc_X, doc_proba = views[rows], words.lens[rows], X[rows], proba[rows]
-            runs = self._runs(doc_units, doc_views, lens, doc_proba)
+            runs = self._runs(text, doc_units, doc_views, lens, doc_X, doc_proba)
             looked = (_second_look(text, doc_units, lens, doc_proba, runs, self.config.threshold)
                       if self.config.second_look else None)
             if looked is None:
@@ -131,15 +131,15 @@ class Excisor:
                 same = kept >= 0
                 doc_X[same] = first_X[kept[same]]
                 doc_proba[same] = first_proba[kept[same]]
-                runs = self._runs(pieces, views[rows], words.lens[rows], doc_proba)
+                runs = self._runs(texts[i], pieces, views[rows], words.lens[rows], doc_X, doc_proba)
                 results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs)
         return results
 
-    def _runs(self, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
-              proba: np.ndarray) -> list[tuple[int, int]]:
-        """The runs ``[a, b)`` of units to cut, from their views, numbers of words and probabilities."""
+    def _runs(self, text: str, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
+              X: np.ndarray, proba: np.ndarray) -> list[tuple[int, int]]:
+        """The runs ``[a, b)`` of units to cut, from their views, numbers of words, features and probabilities."""
         if proba.max() <= self.config.threshold:  # no unit has evidence for spam: nothing to decode
-            return []
+            return self._unused_definitions(text, views, X, [])
         has_words = np.array([n > 0 or bool(v.url) for v, n in zip(views, lens.tolist())])
         config = self.config
         n = len(units)
@@ -149,7 +149,34 @@ class Excisor:
                             within=config.switch_cost, link=config.link_switch_cost,
                             line=config.line_switch_cost, paragraph=config.paragraph_switch_cost)
         runs = viterbi_runs(proba, has_words, config.threshold, costs)
-        return _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
+        runs = _with_orphaned_definitions([r for r in runs if _substantial(views, lens, *r)], views)
+        return self._unused_definitions(text, views, X, runs)
+
+    def _unused_definitions(self, text: str, views: Sequence[UnitView | PlainTextView], X: np.ndarray,
+                            runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``runs`` plus every reference definition that nothing in the document uses and that, read as the
+        bare URL it is, the model calls spam.
+
+        A definition no link refers to ("[7]: http://…/buy-cialis" under a post whose links use [1] and [2])
+        is not shown by a markdown renderer; in the text it is a URL on a line of its own, and a hacked
+        post's legitimate block of definitions dilutes its evidence as a definition.
+        """
+        unused = [i for i in _unused_definition_units(text, views) if not any(a <= i < b for a, b in runs)]
+        if not unused:
+            return runs
+        rows = X[unused].copy()
+        rows[:, _COL["kind_refdef"]] = 0.0
+        rows[:, _COL["kind_url"]] = 1.0
+        rows[:, _COL["refdef_run_share"]] = 0.0
+        spam = [i for i, p in zip(unused, self.model.context_proba(rows)) if p >= self.config.threshold]
+        if not spam:
+            return runs
+        cut = np.zeros(len(views), dtype=bool)
+        for a, b in runs:
+            cut[a:b] = True
+        cut[spam] = True
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], cut.astype(np.int8), [0]))))
+        return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
     def _result(self, text: str, units: list[Unit], X: np.ndarray, proba: np.ndarray,
                 runs: list[tuple[int, int]]) -> Result:
@@ -166,7 +193,8 @@ class Excisor:
             else:
                 spans.append(span)
         doc_score = max((s.score for s in spans), default=float(proba.max()) * 0.5)
-        return Result(tuple(spans), doc_score, self.model.name, len(text))
+        page = self.model.page_proba(float(X[0, _COL["doc_content_mean"]]), float(X[0, _COL["doc_spam_share"]]))
+        return Result(tuple(spans), doc_score, self.model.name, len(text), page)
 
     def _ordinary(self, words: str) -> bool:
         """Whether ``words`` read alone, as a unit of text, are ordinary prose to the content model."""
@@ -270,6 +298,29 @@ def _second_look(text: str, units: list[Unit], lens: np.ndarray, proba: np.ndarr
             new.append(unit)
             origin.append(k)
     return new, origin
+
+
+def _unused_definition_units(text: str, views: Sequence[UnitView | PlainTextView]) -> list[int]:
+    """The reference definitions of a document that no reference link uses, not even a shortcut one ("[7]")."""
+    if "]:" not in text:  # most documents: no definition at all, found without a loop over the units
+        return []
+    defs = [i for i, v in enumerate(views) if v.kind == REFDEF and v.ref]
+    if not defs:
+        return []
+    _, uses = references(views)
+    lower = text.lower()
+    out = []
+    for i in defs:
+        ref = views[i].ref
+        if ref in uses:
+            continue
+        mark = f"[{ref}]"
+        at = lower.find(mark)
+        while at >= 0 and lower.startswith(":", at + len(mark)):  # a definition, not a use
+            at = lower.find(mark, at + 1)
+        if at < 0:
+            out.append(i)
+    return out
 
 
 def _substantial(views: Sequence[UnitView | PlainTextView], lens: np.ndarray, a: int, b: int) -> bool:

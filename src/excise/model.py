@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -78,6 +79,20 @@ class Model:
         self.meta.update(screen=threshold, screen_floor=floor)
         self._screen = None
 
+    def page_proba(self, doc_content_mean: float, doc_spam_share: float) -> float:
+        """The probability that a whole document is spam, from two of its units' document features.
+
+        A logistic model over the document's mean content log-odds and the share of its
+        words in units whose content leans to spam, fitted in training on whole spam texts
+        against clean pages (``meta["page"]``: intercept and two weights); 0 for a model
+        trained without it.
+        """
+        weights = self.meta.get("page")
+        if not weights:
+            return 0.0
+        logit = weights[0] + weights[1] * doc_content_mean + weights[2] * doc_spam_share
+        return 1.0 / (1.0 + math.exp(-min(max(logit, -30.0), 30.0)))
+
     @property
     def name(self) -> str:
         """Short identifier written into every output record."""
@@ -127,8 +142,8 @@ class Model:
         for i, (w, b) in enumerate(self.layers):
             arrays[f"layer{i}_w"] = w.astype(np.float32)
             arrays[f"layer{i}_b"] = b.astype(np.float32)
-        header = {**self.meta, **meta, "format": FORMAT_VERSION, "bias": float(self.bias),
-                  "layers": len(self.layers), "checksum": _checksum(arrays)}
+        header = {**self.meta, **meta, "format": FORMAT_VERSION, "bias": float(self.bias), "layers": len(self.layers)}
+        header["checksum"] = _checksum(arrays, header)
         arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp.npz")
@@ -160,7 +175,7 @@ class Model:
         missing = [n for n in names if n not in arrays]
         if missing or not header.get("layers"):
             raise ModelError(f"model {path} is corrupt: missing arrays {missing or ['layer*']}")
-        if header.get("checksum") != _checksum(arrays):
+        if header.get("checksum") != _checksum(arrays, header):
             raise ModelError(f"model {path} is corrupt: checksum mismatch")
         from .features import DENSE_NAMES
 
@@ -261,10 +276,18 @@ def _split(blob: np.ndarray) -> list[str]:
     return text.split("\n") if text else []
 
 
-def _checksum(arrays: dict[str, np.ndarray]) -> str:
-    """SHA-256 over every array, in name order (the header is not an array here)."""
+#: header values that change what the model finds: the checksum (and so the model's name) covers them too
+_DECISIVE = ("bias", "screen", "screen_floor", "page")
+
+
+def _checksum(arrays: dict[str, np.ndarray], header: dict[str, Any]) -> str:
+    """SHA-256 over every array, in name order (the header is not an array here), then the decisive header
+    values that are set (a model without a page score has the checksum it had before there was one)."""
     h = hashlib.sha256()
     for name in sorted(arrays):
         h.update(name.encode())
         h.update(np.ascontiguousarray(arrays[name]).tobytes())
+    decisive = {k: header[k] for k in _DECISIVE if header.get(k) is not None}
+    if "page" in decisive:
+        h.update(json.dumps(decisive, sort_keys=True).encode("utf-8"))
     return h.hexdigest()

@@ -116,25 +116,13 @@ def _split_sentences(text: str, pos: int, stop: int, para: int, line: int, out: 
         out.append(Unit(pos, stop, TEXT, para, line))
 
 
-# Chinese and Japanese end a sentence with a full-width mark and no space after it ("…下周。Buy cheap …").
-_CJK_TERMINALS = "\u3002\uff01\uff1f\uff61"  # 。！？｡
-_CJK_CLOSERS = "\u300d\u300f\u201d\u2019\uff09)\"'"  # 」』”’） ) " '
-_CJK_END = re.compile(f"[{_CJK_TERMINALS}]+[{_CJK_CLOSERS}]*\\s*(?=[^\\s{_CJK_TERMINALS}{_CJK_CLOSERS}])")
-
-
 def _sentences(text: str, start: int, end: int, para: int, line: int, out: list[Unit]) -> None:
-    """Append the sentence units of ``text[start:end]`` (trimmed) to ``out``; a sentence ends at a full-width
-    terminal mark (with its closing quotes) too."""
+    """Append the sentence units of ``text[start:end]`` (trimmed) to ``out``."""
     piece = text[start:end]
     stripped = piece.strip()
     if stripped:
         pos = start + len(piece) - len(piece.lstrip())
-        stop = pos + len(stripped)
-        if not stripped.isascii():
-            for m in _CJK_END.finditer(text, pos, stop):
-                _split_sentences(text, pos, m.start() + len(m.group().rstrip()), para, line, out)
-                pos = m.end()
-        _split_sentences(text, pos, stop, para, line, out)
+        _split_sentences(text, pos, pos + len(stripped), para, line, out)
 
 
 # An anchor written out in front of a bare URL ("dolce vita cream http://x.com/dolce-vita-cream.html")
@@ -213,7 +201,7 @@ def segment_python(text: str) -> list[Unit]:
             elif _LINK_TRIGGER.search(text, pos, end):
                 _link_units(text, pos, end, para, line_no, units)
             else:
-                _sentences(text, first, last, para, line_no, units)
+                _split_sentences(text, first, last, para, line_no, units)
         elif units:
             blank = True
         pos = end + 1

@@ -52,13 +52,17 @@ class Result:
     """What :meth:`excise.Excisor.scan` found in one document.
 
     ``spans`` are sorted, disjoint and index the original text; ``score`` is the
-    probability that the document contains injected spam at all.
+    probability that the document contains injected spam at all; ``page_score`` is
+    the probability that the whole document is spam (a spam page, not a page with
+    spam in it), for dropping such pages: excise cuts what was injected into a page,
+    and a page that is spam from end to end has no page around the spam to keep.
     """
 
     spans: tuple[Span, ...] = ()
     score: float = 0.0
     model: str = ""
     length: int = field(default=0, compare=False)
+    page_score: float = 0.0
 
     @property
     def removed_chars(self) -> int:
@@ -74,6 +78,7 @@ class Result:
         return {
             "spans": [s.to_dict() for s in self.spans],
             "score": round(self.score, 4),
+            "page_score": round(self.page_score, 4),
             "removed_chars": self.removed_chars,
             "model": self.model,
         }

@@ -26,14 +26,16 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..features import content_features, dense_features, is_topic_feature, view_units
+from ..features import DENSE_NAMES, content_features, dense_features, is_topic_feature, view_units
 from ..model import Model, default_model_path
 from ..ngrams import NgramTable
 from ..screen import FLOOR, WINDOW, screen_words
@@ -68,11 +70,14 @@ def unit_labels(doc: Doc, units: Sequence) -> np.ndarray:
 
 
 def build_training_docs(data: Path, *, seed: int, n_docs: int, exclude: Iterable[str] = (),
-                        split: str = "train") -> list[Doc]:
-    """Synthetic documents (and the hard negatives, clean) from one split of the data."""
+                        split: str = "train", pieces: Sequence[Piece] | None = None,
+                        hosts: Sequence[Piece] | None = None) -> list[Doc]:
+    """Synthetic documents (and the hard negatives, clean) from one split of the data (``pieces`` and
+    ``hosts``: ``spam_pieces(data)`` and ``clean_hosts(data)`` when the caller has read them already)."""
     exclude = set(exclude)
-    spam = [p for p in spam_pieces(data) if p.split == split and p.family not in exclude]
-    hosts = [p for p in clean_hosts(data) if p.split == split]
+    pieces = spam_pieces(data) if pieces is None else pieces
+    spam = [p for p in pieces if p.split == split and p.family not in exclude]
+    hosts = [p for p in (clean_hosts(data) if hosts is None else hosts) if p.split == split]
     anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] not in exclude]
     injector = Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts])
     docs = injector.make(hosts, n_docs, prefix=f"{split}")
@@ -120,14 +125,34 @@ class _Featurized:
                           shape=(len(self.feats), len(vocab)))
 
 
-def _vocab(feats: Sequence[list[str]], min_count: int) -> dict[str, int]:
-    from collections import Counter
+#: a letter of a script other than Latin (Cyrillic, Greek, Arabic, CJK, ...): ``\w`` less digits, "_" and Latin
+_OTHER_SCRIPT_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 
+
+def _vocab(feats: Sequence[list[str]], min_count: int) -> dict[str, int]:
+    """The content features seen in at least ``min_count`` units."""
     counts: Counter[str] = Counter()
     for f in feats:
         counts.update(set(f))
     words = sorted(w for w, c in counts.items() if c >= min_count)
     return {w: i for i, w in enumerate(words)}
+
+
+def latin_only(weights: dict[str, float]) -> dict[str, float]:
+    """``weights`` without the features written in a script other than Latin.
+
+    All the Russian, Chinese or Korean text in the training data is spam (contact-form
+    and e-mail spam; the clean hosts are English), so the content model learns those
+    words, and with them the script, as signs of spam, and would cut a Russian article
+    for being Russian. The shipped model does not know them: at run time they are
+    unknown words and weigh nothing, so spam in another script is judged by its links,
+    its place on the page and how it fits there. They are dropped only from the model
+    that is shipped, not from training: a network taught on those units without their
+    words learns to call units with nothing known in them spam, and cut twice as much
+    clean English text (eighth session, history.md). Look-alike letters inside Latin
+    words are folded to Latin before any of this, so "уoursеlf" is still "yourself".
+    """
+    return {f: w for f, w in weights.items() if not _OTHER_SCRIPT_LETTER.search(f)}
 
 
 def _fit_content(X, y, C: float):
@@ -172,14 +197,46 @@ def _averaged(nets: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(w1, b1), (w2, b2)]
 
 
+def cross_fit_folds(docs: Sequence[Doc], seed: int, *, by_family: bool = False) -> np.ndarray:
+    """Fold 0 or 1 of each document, for the cross-fitted scores the context network is trained on.
+
+    Every document is dealt at random (the default). ``by_family`` puts every spam
+    family wholly in one fold instead (the families dealt largest first, each to the
+    fold with fewer spam documents so far; clean documents at random): a unit's
+    content and intent scores then come from models that never saw its family's
+    words, as for a family that is new at run time. Measured in the eighth session:
+    a model trained without the loans family found it better (F1 0.881 → 0.906), but
+    the full model cut more clean text (synthetic test set: 4 → 20 clean documents
+    touched, precision 0.980 → 0.965), because every clean unit the network saw had
+    the weaker scores of a model that missed half the families. Not the default.
+    """
+    rng = np.random.default_rng(seed)
+    folds = rng.integers(0, 2, size=len(docs))
+    if not by_family:
+        return folds
+    sizes = Counter(d.family for d in docs if d.spans)
+    fold_of_family: dict[str, int] = {}
+    load = [0, 0]
+    for family, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = int(load[1] < load[0])
+        fold_of_family[family] = k
+        load[k] += size
+    for i, d in enumerate(docs):
+        if d.spans:
+            folds[i] = fold_of_family[d.family]
+    return folds
+
+
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
-        hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE) -> Model:
+        hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE, family_folds: bool = False) -> Model:
     """Train both stages on ``docs``; returns an in-memory model.
 
     Beside the content model, an *intent* model (a linear model over words and URL
     parts only) is fitted on the documents whose host is not a hard negative: it
     scores selling intent (drug, casino and loan words count as spam wherever they
     stand), and the context network learns when the page is about that topic.
+    ``family_folds``: cross-fit the scores the network learns from by spam family
+    (:func:`cross_fit_folds`).
     """
     from sklearn.neural_network import MLPClassifier
 
@@ -190,8 +247,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     vocab = _vocab(fz.feats, min_count)
     X = fz.matrix(vocab)
     # cross-fitted content scores for the context model
-    rng = np.random.default_rng(seed)
-    fold_of_doc = rng.integers(0, 2, size=len(docs))
+    fold_of_doc = cross_fit_folds(docs, seed, by_family=family_folds)
     fold = fold_of_doc[fz.doc_of_unit]
     oof = np.zeros(len(fz.y))
     oof_peak = np.zeros(len(fz.y))
@@ -242,7 +298,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     icoef = _fit_content(Xt[not_hard], fz.y[not_hard], C).coef_.ravel()
     intent = {w: float(icoef[vocab[w]]) for w in words if is_topic_feature(w) and icoef[vocab[w]] > 1e-3}
     return Model(
-        ngrams=NgramTable.from_features(content, intent, extra_words=topics.words),
+        ngrams=NgramTable.from_features(latin_only(content), latin_only(intent), extra_words=topics.words),
         bias=float(final.intercept_[0]),
         layers=_averaged(nets),
         mean=mean,
@@ -405,11 +461,52 @@ def set_screen(model: Model, docs: Sequence[Doc], *, seed: int = 0) -> None:
     model.set_screen(model.screen_weights, SCREEN_FLOOR, calibrate_screen(model, docs, found=found))
 
 
+#: the document features the page score reads (``Model.page_proba``)
+PAGE_FEATURES = ("doc_content_mean", "doc_spam_share")
+
+
+def page_features(model: Model, texts: Sequence[str], batch: int = 256) -> np.ndarray:
+    """The :data:`PAGE_FEATURES` of each text under ``model`` (a text without units: no content, no share)."""
+    from ..engine import Excisor
+
+    excisor = Excisor(model, screen=False)
+    cols = [DENSE_NAMES.index(name) for name in PAGE_FEATURES]
+    out = np.tile([model.bias, 0.0], (len(texts), 1))
+    for lo in range(0, len(texts), batch):
+        part = texts[lo : lo + batch]
+        units = [segment(t) for t in part]
+        keep = [k for k, u in enumerate(units) if u]
+        if not keep:
+            continue
+        _, _, X, _, docs = excisor._batch_proba([part[k] for k in keep], [units[k] for k in keep])
+        for k, rows in zip(keep, docs.slices()):
+            out[lo + k] = X[rows.start, cols]
+    return out
+
+
+def fit_page(model: Model, spam: Sequence[str], clean: Sequence[str], C: float = 1.0) -> list[float]:
+    """Fit the page score (``meta["page"]``: intercept, weights of :data:`PAGE_FEATURES`) on whole spam texts
+    against clean pages, and install it in ``model``."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.vstack([page_features(model, spam), page_features(model, clean)])
+    y = np.concatenate([np.ones(len(spam)), np.zeros(len(clean))])
+    clf = LogisticRegression(C=C).fit(X, y)
+    weights = [float(clf.intercept_[0]), *map(float, clf.coef_.ravel())]
+    model.meta["page"] = weights
+    return weights
+
+
 def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = ()) -> Model:
     """Build the training documents from ``data`` and fit a model."""
-    docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude)
+    exclude = set(exclude)
+    pieces, hosts = spam_pieces(data), clean_hosts(data)
+    docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude, pieces=pieces, hosts=hosts)
     model = fit(docs, seed=seed)
     set_screen(model, docs, seed=seed)
+    # the page score: whole training-split spam texts against the training-split hosts (hard negatives included)
+    fit_page(model, [p.text for p in pieces if p.split == "train" and p.family not in exclude and p.text.strip()],
+             [h.text for h in hosts if h.split == "train"])
     model.meta.update({"excluded_families": sorted(set(exclude)), "n_docs": n_docs})
     return model
 
