@@ -22,11 +22,10 @@ from typing import Any
 
 from common import (_rate, command_line, data_dir, load_excisor, log, markdown_table, preamble, tally_cells,
                     write_json)
+from sets import held_out_injector
 
 from excise.evaluate import Counts, evaluate
 from excise.training import DEFAULT_DOCS
-from excise.training.sources import clean_hosts, spam_pieces
-from excise.training.synth import Injector, keyword_anchors
 from excise.training.train import train
 
 # every family with test-split spam texts of its own ("other" is the rest; essay and replica have one each)
@@ -35,12 +34,9 @@ FAMILIES = ("pharma", "gambling", "loans", "adult", "crypto", "seo")
 
 def family_gold(data: Path, family: str, n: int, seed: int) -> tuple[list[dict[str, Any]], int]:
     """``n`` test-split documents injected only with ``family`` (30 % clean), and the number of spam texts used."""
-    spam = [p for p in spam_pieces(data) if p.split == "test" and p.family == family]
-    hosts = [h for h in clean_hosts(data) if h.split == "test"]
-    anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] == family]
-    injector = Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts])
+    injector, hosts, n_spam = held_out_injector(data, seed, family)
     docs = injector.make(hosts, n, clean_share=0.3, prefix=f"lofo-{family}")
-    return [doc.to_gold() for doc in docs], len(spam)
+    return [doc.to_gold() for doc in docs], n_spam
 
 
 def run_family(family: str, data: Path, docs: int, n: int, seed: int, eval_seed: int,

@@ -600,7 +600,7 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
 
 
 SET_NOTES = {
-    "synthetic": f"`sets.synthetic`: {3000} test-split hosts (40 % left clean, plus the test-split hard negatives), "
+    "synthetic": "`sets.synthetic`: test-split hosts (40 % left clean, plus the test-split hard negatives), "
                  "test-split spam injected in nine styles (paragraphs, spliced and spun sentences, anchors, link "
                  "blocks, word salad with reference links, ...; `excise.training.synth`), seed 1234.",
     "obfuscated": "The same documents with about 35 % of the spam's words hidden, one trick per word: Cyrillic or "

@@ -62,11 +62,14 @@ def obfuscated(data: Path, n: int, seed: int, rate: float = 0.35) -> Records:
     return [obfuscate(doc, seed, rate=rate).to_gold() for doc in synthetic_docs(data, n, seed)]
 
 
-def _injector(data: Path, seed: int, family: str | None = None) -> tuple[Injector, list[Any]]:
+def held_out_injector(data: Path, seed: int, family: str | None = None) -> tuple[Injector, list[Any], int]:
+    """An injector of test-split spam (only ``family``'s texts and keyword anchors when given) seeded with
+    ``seed``, the test-split hosts, and the number of spam texts it draws from."""
     spam = [p for p in spam_pieces(data) if p.split == "test" and (family is None or p.family == family)]
     hosts = [h for h in clean_hosts(data) if h.split == "test"]
-    anchors = keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt"))
-    return Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts]), hosts
+    anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt"))
+               if family is None or a[1] == family]
+    return Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts]), hosts, len(spam)
 
 
 def _anchor_kind(record: dict[str, Any]) -> str:
@@ -80,7 +83,7 @@ def _anchor_kind(record: dict[str, Any]) -> str:
 def in_sentence(data: Path, n: int, seed: int) -> Records:
     """``n`` test-split hosts, each with anchors inside its sentences or links wrapped around its own words;
     ``kind`` says which (``_anchor_kind``)."""
-    injector, hosts = _injector(data, seed)
+    injector, hosts, _ = held_out_injector(data, seed)
     docs = injector.make(hosts, n, clean_share=0.0, styles=("anchor", "linkwrap"), prefix="in-sentence")
     records = [doc.to_gold() for doc in docs]
     for record in records:

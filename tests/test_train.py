@@ -93,3 +93,21 @@ def test_a_single_network_of_any_depth_is_kept_as_it_is() -> None:
     assert [w.shape for w, _ in layers] == [(4, 6), (6, 3), (3, 1)]
     with pytest.raises(ValueError, match="ensemble=1"):
         _averaged([net, net])
+
+
+def test_cross_fit_folds_by_family_keep_each_family_in_one_fold() -> None:
+    from excise.training.synth import Doc
+    from excise.training.train import cross_fit_folds
+
+    docs = [Doc(f"d{i}", "text", [(0, 4)] if fam else [], family=fam)
+            for i, fam in enumerate(["loans"] * 6 + ["adult"] * 5 + ["pharma"] * 2 + [""] * 40)]
+    by_family = cross_fit_folds(docs, seed=0, by_family=True)
+    for fam in ("loans", "adult", "pharma"):
+        assert len({int(k) for d, k in zip(docs, by_family) if d.family == fam}) == 1
+    # the two largest families go to different folds, the clean documents to both
+    assert by_family[0] != by_family[6]
+    assert set(by_family[13:].tolist()) == {0, 1}
+    # at random (the default) a family is spread over both folds, and the clean documents are dealt alike
+    plain = cross_fit_folds(docs, seed=0)
+    assert (plain[13:] == by_family[13:]).all()
+    assert len(set(plain[:6].tolist())) == 2

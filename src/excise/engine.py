@@ -171,12 +171,9 @@ class Excisor:
         spam = [i for i, p in zip(unused, self.model.context_proba(rows)) if p >= self.config.threshold]
         if not spam:
             return runs
-        cut = np.zeros(len(views), dtype=bool)
-        for a, b in runs:
-            cut[a:b] = True
+        cut = _mask(runs, len(views))
         cut[spam] = True
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], cut.astype(np.int8), [0]))))
-        return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+        return _runs_of(cut)
 
     def _result(self, text: str, units: list[Unit], X: np.ndarray, proba: np.ndarray,
                 runs: list[tuple[int, int]]) -> Result:
@@ -244,7 +241,8 @@ def _wrapped_words(text: str, units: Sequence[Unit], a: int, b: int) -> tuple[in
         inner_end = text.find("]", inner_start, link.end)
     elif text[link.start : link.start + 2].lower() == "<a":
         inner_start = text.find(">", link.start, link.end) + 1
-        inner_end = text.lower().rfind("</a", inner_start, link.end)
+        closing = text[inner_start : link.end].lower().rfind("</a")  # the link only, not the whole document
+        inner_end = inner_start + closing if closing >= 0 else -1
     else:
         return None
     if inner_start <= 0 or inner_end <= inner_start:
@@ -276,9 +274,7 @@ def _second_look(text: str, units: list[Unit], lens: np.ndarray, proba: np.ndarr
     if not runs and proba.max() < threshold:  # most documents: nothing strong to look beside
         return None
     n = len(units)
-    cut = np.zeros(n, dtype=bool)
-    for a, b in runs:
-        cut[a:b] = True
+    cut = _mask(runs, n)
     strong = cut | (proba >= threshold)
     beside = np.zeros(n, dtype=bool)
     beside[1:] |= strong[:-1]
@@ -339,16 +335,26 @@ def _with_orphaned_definitions(runs: list[tuple[int, int]], views: Sequence[Unit
     """
     if not runs:
         return runs
-    n = len(views)
-    cut = np.zeros(n, dtype=bool)
-    for a, b in runs:
-        cut[a:b] = True
+    cut = _mask(runs, len(views))
     _, uses = references(views)
     orphaned = [i for i, v in enumerate(views)
                 if v.kind == REFDEF and not cut[i] and uses.get(v.ref) and all(cut[j] for j in uses[v.ref])]
     if not orphaned:
         return runs
     cut[orphaned] = True
+    return _runs_of(cut)
+
+
+def _mask(runs: list[tuple[int, int]], n: int) -> np.ndarray:
+    """Which of ``n`` units the runs ``[a, b)`` cover."""
+    cut = np.zeros(n, dtype=bool)
+    for a, b in runs:
+        cut[a:b] = True
+    return cut
+
+
+def _runs_of(cut: np.ndarray) -> list[tuple[int, int]]:
+    """The maximal runs ``[a, b)`` of covered units in a mask (the inverse of :func:`_mask`)."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], cut.astype(np.int8), [0]))))
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
