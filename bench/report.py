@@ -367,6 +367,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--in-sentence", type=int, default=1500, help="in-sentence documents (default: %(default)s)")
     parser.add_argument("--lofo", nargs="*", default=[str(OUT_DIR / "lofo.json")],
                         metavar="JSON", help="bench/lofo.py outputs to take the leave-one-family-out rows from")
+    parser.add_argument("--corpus", nargs="*", default=[str(OUT_DIR / n) for n in CORPUS_FILES],
+                        help="JSON figures of bench/speed.py and bench/parallel.py for the corpus-scale section "
+                             "(default: %(default)s, those that exist)")
     parser.add_argument("--no-baselines", action="store_true", help="excise only (a quick look)")
     parser.add_argument("--replot", action="store_true",
                         help="only draw the plots again from the --json figures of an earlier run")
@@ -593,10 +596,43 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
                             for c in page["cutoffs"]]), ""]
     out += ["## Speed", "",
             "The MB/s column above is CPU time in this process on the synthetic set (one document at a time; "
-            "excise in batches of 256, pre-screen on). The throughput target of `excise clean` end to end (JSONL "
-            "in and out, one core) is measured by `python bench/speed.py --core 1` (docs/history.md records each "
-            "run).", ""]
+            "excise in batches of 256, pre-screen on). The throughput of `excise clean` end to end is in the "
+            "next section.", ""]
+    out += corpus_section([Path(p) for p in args.corpus])
     return "\n".join(out) + "\n"
+
+
+#: the JSON files of bench/speed.py and bench/parallel.py the corpus-scale section reads, by default
+CORPUS_FILES = ("speed.json", "parallel.json", "parallel-1gb.json")
+
+
+def corpus_section(paths: Sequence[Path]) -> list[str]:
+    """The corpus-scale section (issue 4): one core against C4, -j N against -j 1, memory on a big input."""
+    found = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()}
+    out = ["## Corpus scale: `excise clean` end to end", ""]
+    if not found:
+        return out + ["No figures: run `bench/speed.py` and `bench/parallel.py` with `--json` (see their help).", ""]
+    rows = []
+    for name, fig in found.items():
+        if "excise" in fig:  # bench/speed.py
+            ex, c4 = fig["excise"], fig.get("c4")
+            rate = fig["bytes"] / 1e6 / ex["cpu_s"]
+            ratio = f"{fig['bytes'] / 1e6 / c4['cpu_s']:.2f} MB/s; excise {fig['excise_over_c4_cpu']:.1f}x" if c4 else "-"
+            runs = ", ".join(f"{r:.2f}" for r in ex.get("runs_mb_s_cpu", []))
+            rows.append([f"one core, JSONL → JSONL, {fig['bytes'] / 1e6:.0f} MB ({fig['contaminated_docs']} of "
+                         f"{fig['docs']} documents injected)", f"{rate:.2f} MB/s CPU (runs: {runs})",
+                         f"C4QualityFilter {ratio}", f"`{fig['command']}`"])
+        else:  # bench/parallel.py
+            jobs = fig["jobs"]
+            for j, f in jobs.items():
+                rows.append([f"`-j {j}`, {fig['corpus_mb']:.0f} MB", f"{f['mb_per_s']:.2f} MB/s wall (runs: "
+                             f"{', '.join(f'{r:.2f}' for r in f['runs_mb_per_s'])})",
+                             f"peak memory of the process tree: RSS {f['peak_rss_mb']:.0f} MB summed, PSS "
+                             f"{f['peak_pss_mb']:.0f} MB", f"`{fig.get('command', 'bench/parallel.py')}`"])
+            if fig.get("speedup") is not None:
+                rows.append([f"`-j {max(jobs, key=int)}` over `-j 1`", f"**{fig['speedup']:.2f}x** (median wall times)",
+                             f"outputs identical: {fig['identical']}", ""])
+    return out + [markdown_table(("run", "throughput", "beside it", "command"), rows), ""]
 
 
 SET_NOTES = {

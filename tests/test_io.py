@@ -218,7 +218,7 @@ def test_unreadable_file_is_an_error_record(tmp_path: Path, monkeypatch: pytest.
 def test_empty_directory_is_an_error_record(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     [record] = read_inputs([str(tmp_path / "empty")])
-    assert "holds no .txt or .jsonl" in record.error
+    assert "holds no .txt, .jsonl[.gz|.zst], .parquet or .warc[.gz] files" in record.error
 
 
 def flushed_gzip(blocks: list[bytes]) -> bytes:

@@ -26,20 +26,23 @@ from .io import (
     STDIN,
     InputFile,
     JsonlWriter,
+    ReadCounter,
     Record,
     StdinSource,
     TextWriter,
-    TreeWriter,
-    cleaned_object,
     dumps_line,
     error_info,
-    error_object,
     expand_inputs,
+    file_size,
     is_jsonl_path,
     read_inputs,
     read_records,
 )
+from .outputs import JsonlSink, ParquetSink, Sink, TextSink, TreeSink, pending_shards, shard_sink, shard_target
+from .parallel import Scanner, available_cores
+from .parquet import PARQUET_SUFFIXES
 from .training import DEFAULT_DOCS
+from .stats import Progress, RunStats
 from .types import Result
 
 __all__ = ["build_parser", "highlight", "main"]
@@ -51,6 +54,8 @@ examples:
   excise clean crawl.jsonl.zst -o clean.jsonl.zst     clean a corpus, keeping every field
   excise clean page.txt -o page.clean.txt             clean one text file
   excise clean pages/ -o clean-pages/                 clean a tree of .txt files into a mirror tree
+  excise clean shards/ -o clean/ -j 0 --stats s.json  shard to shard, on every core, with a JSON summary
+  excise clean shards/ -o clean/ -j 0 --resume        after an interruption: the shards not written yet
   cat page.txt | excise clean                         stdin to stdout
   excise clean crawl.jsonl --on-error skip --errors bad.jsonl -o clean.jsonl
   excise scan page.txt                                show what would be cut, and why
@@ -59,8 +64,15 @@ examples:
 
 CLEAN_EPILOG = """\
 output format:
+  A directory of shards when OUTPUT is a directory (an existing one, or a name
+  ending in /) and an input is .jsonl[.gz|.zst], .parquet or .warc[.gz]: each
+  input file to its own file at the same relative path, in the same format
+  (WARC becomes .jsonl.gz), each renamed into place when complete; --resume
+  skips the inputs whose output is there.
+  Parquet when OUTPUT ends in .parquet: the schema of the .parquet inputs (or of
+  WARC records: url, warc_record_id, date, text) plus an "excise" struct column.
   JSONL when OUTPUT ends in .jsonl, .jsonl.gz or .jsonl.zst, or when any input
-  is JSONL: every record in input order, all its fields kept, the text field
+  holds records: every record in input order, all its fields kept, the text field
   replaced by the cleaned text and an "excise" object added (spans index the
   ORIGINAL text). A .txt document becomes {"id": PATH, TEXT_FIELD: ..., "excise": ...}.
   Otherwise the inputs are plain text: one document (a .txt file or stdin) is
@@ -115,13 +127,27 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
                         help="spam probability a passage needs to be cut, in (0, 1): lower cuts more "
                              f"(default: {Config().threshold:g})")
     parser.add_argument("--model", metavar="PATH", help="model file to load instead of the packaged one")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                        help="scan in N worker processes (0: one per core); output stays in input order "
+                             "(default: %(default)s)")
+
+
+def _jobs(value: str) -> int:
+    """``-j N``: a number of worker processes, 0 for one per available core."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 (one per core) or more processes, got {jobs}")
+    return jobs or available_cores()
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
     """The inputs and the field that holds the text."""
     parser.add_argument("inputs", nargs="*", default=[STDIN], metavar="INPUT",
-                        help="a .txt, .jsonl, .jsonl.gz or .jsonl.zst file, a directory of them (read "
-                             "recursively, in sorted order) or '-' for stdin (the default)")
+                        help="a .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .warc or .warc.gz file, a directory "
+                             "of them (read recursively, in sorted order) or '-' for stdin (the default)")
     _text_field_option(parser, "JSONL field")
 
 
@@ -145,6 +171,19 @@ def _add_clean(commands: Any, common: argparse.ArgumentParser) -> None:
                              "leave it out (skip) or pass it through marked (keep)")
     parser.add_argument("--errors", metavar="FILE",
                         help="also write the bad records as JSONL to FILE (written when the run completes)")
+    parser.add_argument("--stats", metavar="FILE",
+                        help="write a JSON summary of the run to FILE: documents, bytes, documents changed, spans "
+                             "and characters cut per label, bad records, MB/s")
+    parser.add_argument("--resume", action="store_true",
+                        help="with an output directory of shards: skip the input files whose output is there "
+                             "(written whole, so complete)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress line (it is drawn only when stderr is a terminal anyway)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="local: this machine's processes (-j); ray: a Ray cluster (pip install 'ray[data]'), "
+                             "for .parquet or .jsonl[.gz] inputs into a new OUTPUT directory (default: %(default)s)")
+    parser.add_argument("--address", metavar="ADDR",
+                        help="with --engine ray: the cluster to join (default: RAY_ADDRESS, else a local one)")
     _engine_options(parser)
     parser.set_defaults(handler=_cmd_clean)
 
@@ -311,33 +350,33 @@ def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
         yield batch
 
 
-def _scanned(excisor: Excisor, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
+def _scanned(scanner: Scanner, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
     """Pair each record with its scan, in input order; a document the engine rejects becomes a bad record.
 
-    Records are read and scanned a batch at a time (see ``BATCH_RECORDS``). When
-    the engine rejects a batch, its documents are scanned again one by one, so
-    that only the documents it rejects become bad records and the others still go out.
+    Records are read and scanned a batch at a time (see ``BATCH_RECORDS``), by the
+    scanner's worker processes (``-j``, :mod:`excise.parallel`).
     """
-    for batch in _batches(records):
-        try:
-            results: Iterator[Result] | None = iter(excisor.scan_batch([_text(r) for r in batch if r.ok]))
-        except InputError:
-            results = None
+    for batch, results in scanner.scan(_batches(records), _batch_texts, describe=_describe_batch):
+        found = iter(results)
         for record in batch:
             if not record.ok:
                 yield record, None
-            elif results is not None:
-                yield record, _blank_kept(record, next(results))
+            elif isinstance(result := next(found), str):
+                yield dataclasses.replace(record, text=None, error=result), None
             else:
-                yield _scanned_alone(excisor, record)
+                yield record, _blank_kept(record, result)
 
 
-def _scanned_alone(excisor: Excisor, record: Record) -> tuple[Record, Result | None]:
-    """One good record with its scan, or as a bad record if the engine rejects its document."""
-    try:
-        return record, _blank_kept(record, excisor.scan(_text(record)))
-    except InputError as exc:
-        return dataclasses.replace(record, text=None, error=exc.message), None
+def _batch_texts(batch: list[Record]) -> list[str]:
+    """The documents of a batch's good records."""
+    return [_text(record) for record in batch if record.ok]
+
+
+def _describe_batch(batch: list[Record]) -> str:
+    """The records of a batch, for an error message: ``file:line to file:line``."""
+    first, last = batch[0], batch[-1]
+    where = [f"{r.source}:{r.line}" if r.line is not None else r.source for r in (first, last)]
+    return f"the records {where[0]} to {where[1]}" if len(batch) > 1 else f"the record {where[0]}"
 
 
 # --------------------------------------------------------------------------- clean
@@ -370,12 +409,20 @@ class _BadRecords:
 
 
 def _clean_mode(args: argparse.Namespace, files: list[InputFile], stdin: StdinSource) -> str:
-    """``jsonl``, ``text`` (one document) or ``tree`` (a directory of documents): see CLEAN_EPILOG."""
+    """``jsonl``, ``parquet``, ``text`` (one document), ``tree`` (plain-text documents mirrored into a directory)
+    or ``shards`` (files of records, each to its own file in a directory): see CLEAN_EPILOG."""
+    into_directory = args.output != STDIN and (os.path.isdir(args.output) or args.output.endswith(("/", os.sep)))
+    if into_directory and any(f.is_records for f in files):
+        if any(f.kind == "stdin" for f in files):
+            raise ConfigError("stdin cannot be written as a shard of a directory: use a .jsonl output")
+        return "shards"
+    if args.output.lower().endswith(PARQUET_SUFFIXES):
+        return "parquet"
     if is_jsonl_path(args.output):
         return "jsonl"
-    if any(f.is_jsonl or (f.kind == "stdin" and stdin.is_jsonl) for f in files):
+    if any(f.is_records or (f.kind == "stdin" and stdin.is_jsonl) for f in files):
         return "jsonl"
-    if args.output != STDIN and os.path.isdir(args.output):
+    if into_directory:
         return "tree"
     single = args.inputs[0] if len(args.inputs) == 1 else None
     if single is not None and (single == STDIN or not os.path.isdir(single)):
@@ -387,81 +434,168 @@ def _clean_mode(args: argparse.Namespace, files: list[InputFile], stdin: StdinSo
     return "tree"
 
 
+def _sink(mode: str, args: argparse.Namespace, files: list[InputFile]) -> Sink:
+    """The output of ``mode`` (but ``shards``, which has one per input file)."""
+    if mode == "jsonl":
+        return JsonlSink(args.output, args.text_field)
+    if mode == "text":
+        return TextSink(args.output)
+    if mode == "tree":
+        return TreeSink(args.output, {f.path: f.relpath for f in files})
+    if files and all(f.kind in ("warc", "warc.gz") for f in files):
+        from .warc import warc_schema
+
+        return ParquetSink(args.output, warc_schema(args.text_field), args.text_field)
+    parquet = [f for f in files if f.kind == "parquet" and f.error is None]
+    if not parquet or len(parquet) != len(files):
+        raise ConfigError("a .parquet output takes the schema of .parquet inputs (or WARC's): give only .parquet "
+                          "files, or only WARC files, or write .jsonl")
+    from .parquet import read_schema
+
+    schemas = [read_schema(f.path) for f in parquet]
+    for f, schema in zip(parquet[1:], schemas[1:]):
+        if not schema.equals(schemas[0]):
+            raise ConfigError(f"{f.path} has another schema than {parquet[0].path}: one .parquet output takes one "
+                              "schema (write a directory of shards instead)")
+    return ParquetSink(args.output, schemas[0], args.text_field)
+
+
+class _Cleaning:
+    """One ``excise clean`` run: records in, through the scanner, out to sinks, counted."""
+
+    def __init__(self, args: argparse.Namespace, scanner: Scanner, stdin: StdinSource, bad: _BadRecords,
+                 stats: RunStats, progress: Progress, counter: ReadCounter) -> None:
+        self.args, self.scanner, self.stdin, self.bad = args, scanner, stdin, bad
+        self.stats, self.progress, self.counter = stats, progress, counter
+
+    def into(self, sink: Sink, files: list[InputFile]) -> bool:
+        """Clean the records of ``files`` into ``sink``; whether a file could not be read at all."""
+        unreadable = False
+        records = read_records(files, text_field=self.args.text_field, stdin=self.stdin, counter=self.counter)
+        for record, result in _scanned(self.scanner, records):
+            if result is None:
+                self.stats.bad_records += 1
+                self.bad.handle(record)
+                unreadable |= record.line is None
+                sink.bad(record, keep=self.bad.policy == "keep")
+            else:
+                assert record.text is not None
+                self.stats.add(record.text, result)
+                sink.write(record, result)
+            self.progress.update()
+        return unreadable
+
+    def shards(self, files: list[InputFile]) -> None:
+        """Each file to its own shard under the output directory, committed when it is done."""
+        for file in files:
+            sink = shard_sink(self.args.output, file, self.args.text_field)
+            if sink is None:  # cannot be read: the reader reports it as a bad record
+                self.into(_NO_SINK, [file])
+                continue
+            try:
+                with sink:
+                    if self.into(sink, [file]):
+                        raise _Unreadable  # no shard, so that --resume tries the file again
+            except _Unreadable:
+                pass
+
+
+class _Unreadable(Exception):
+    """A shard's input could not be read: its output is dropped."""
+
+
+class _NoSink:
+    """Takes records and writes nothing (for a file that gets no output)."""
+
+    def write(self, record: Record, result: Result) -> None:
+        pass
+
+    def bad(self, record: Record, keep: bool) -> None:
+        pass
+
+
+_NO_SINK: Any = _NoSink()
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
     """``excise clean``: write every record cleaned, in input order."""
+    if args.engine == "ray":
+        return _clean_with_ray(args)
     excisor = _excisor(args)
     stdin = StdinSource()
     files = expand_inputs(args.inputs)
     mode = _clean_mode(args, files, stdin)
-    records = _scanned(excisor, read_records(files, text_field=args.text_field, stdin=stdin))
-    with contextlib.ExitStack() as stack:
-        log = stack.enter_context(JsonlWriter(args.errors)) if args.errors else None
-        bad = _BadRecords(args.on_error, log)
-        if mode == "jsonl":
-            written, removed = _clean_to_jsonl(args, records, bad)
-        elif mode == "text":
-            written, removed = _clean_to_text(args, records, bad)
-        else:
-            relpaths = {f.path: f.relpath for f in files}
-            written, removed = _clean_to_tree(args, records, bad, relpaths)
+    stats = RunStats()
+    if args.resume:
+        if mode != "shards":
+            raise ConfigError("--resume needs an output directory of shards (-o DIR/ with .jsonl or .parquet inputs)")
+        files, done = pending_shards(args.output, files)
+        stats.skipped_files = len(done)
+        if done:
+            print(f"excise: {len(done)} of {len(done) + len(files)} shards already written, skipped (--resume)",
+                  file=sys.stderr)
+    if mode == "shards":
+        _check_shard_targets(args.output, files)
+    stats.files = len(files)
+    counter = ReadCounter()
+    progress = Progress(stats, enabled=Progress.wanted(args.quiet), read_bytes=lambda: counter.bytes,
+                        total_bytes=sum(file_size(f.path) for f in files if f.kind != "stdin") or None)
+    try:
+        with contextlib.ExitStack() as stack:
+            scanner = stack.enter_context(Scanner(excisor, args.jobs))
+            log = stack.enter_context(JsonlWriter(args.errors)) if args.errors else None
+            bad = _BadRecords(args.on_error, log)
+            run = _Cleaning(args, scanner, stdin, bad, stats, progress, counter)
+            if mode == "shards":
+                run.shards(files)
+            else:
+                run.into(stack.enter_context(_sink(mode, args, files)), files)
+    finally:
+        progress.close()
+    if args.stats:
+        with TextWriter(args.stats) as out:
+            out.write(json.dumps(_stats(stats, args, mode), indent=2) + "\n")
     bad.summary()
-    logger.info("wrote %d documents, %d characters cut, %d bad records", written, removed, bad.count)
+    logger.info("wrote %d documents, %d characters cut, %d bad records", stats.documents, stats.chars_removed,
+                bad.count)
     return 0
 
 
-def _clean_to_jsonl(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
-                    bad: _BadRecords) -> tuple[int, int]:
-    """Write JSONL; return (documents written, characters cut)."""
-    written = removed = 0
-    with JsonlWriter(args.output) as out:
-        for record, result in records:
-            if result is None:
-                bad.handle(record)
-                if bad.policy == "keep":
-                    out.write(error_object(record))
-                continue
-            assert record.text is not None
-            out.write(cleaned_object(record, result.apply(record.text), result.to_dict(),
-                                     text_field=args.text_field))
-            written += 1
-            removed += result.removed_chars
-    return written, removed
+def _check_shard_targets(root: str, files: list[InputFile]) -> None:
+    """A directory of shards: the output is a directory and no two inputs go to the same file."""
+    if os.path.exists(root) and not os.path.isdir(root):
+        raise ConfigError(f"output {root!r} exists and is not a directory")
+    seen: dict[str, str] = {}
+    for file in files:
+        target = shard_target(root, file)
+        if target in seen:
+            raise ConfigError(f"{seen[target]} and {file.path} would both be written to {target}")
+        seen[target] = file.path
 
 
-def _clean_to_text(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
-                   bad: _BadRecords) -> tuple[int, int]:
-    """Write the one plain-text document; return (documents written, characters cut)."""
-    written = removed = 0
-    with TextWriter(args.output) as out:
-        for record, result in records:
-            if result is None:
-                bad.handle(record)
-                if bad.policy == "keep" and record.raw is not None:
-                    out.write(record.raw)  # unchanged, byte for byte
-                continue
-            assert record.text is not None
-            out.write(result.apply(record.text))
-            written += 1
-            removed += result.removed_chars
-    return written, removed
+def _clean_with_ray(args: argparse.Namespace) -> int:
+    """``excise clean --engine ray``: see :func:`excise.integrations.ray.clean_with_ray`."""
+    if args.output == STDIN or args.resume or args.errors or args.stats:
+        raise ConfigError("--engine ray writes a new directory (-o DIR) and takes no --resume, --errors or --stats")
+    try:
+        from .integrations.ray import clean_with_ray
+        import ray  # noqa: F401
+    except ImportError:
+        raise ConfigError("--engine ray needs Ray: pip install 'ray[data]'") from None
+    Config() if args.threshold is None else Config(threshold=args.threshold)  # a bad threshold fails here, not in Ray
+    rows = clean_with_ray(args.inputs, args.output, address=args.address, text_column=args.text_field,
+                          model=args.model, threshold=args.threshold,
+                          concurrency=args.jobs if args.jobs > 1 else None)
+    if not args.quiet:
+        print(f"excise: {rows} records cleaned into {args.output}", file=sys.stderr)
+    return 0
 
 
-def _clean_to_tree(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]],
-                   bad: _BadRecords, relpaths: dict[str, str]) -> tuple[int, int]:
-    """Mirror plain-text documents into the output directory; return (documents written, characters cut)."""
-    written = removed = 0
-    with TreeWriter(args.output) as out:
-        for record, result in records:
-            if result is None:
-                bad.handle(record)
-                if bad.policy == "keep" and record.raw is not None:
-                    out.write(relpaths[record.source], record.raw)
-                continue
-            assert record.text is not None
-            out.write(relpaths[record.source], result.apply(record.text))
-            written += 1
-            removed += result.removed_chars
-    return written, removed
+def _stats(stats: RunStats, args: argparse.Namespace, mode: str) -> dict[str, Any]:
+    """The ``--stats`` JSON of a run."""
+    threshold = Config().threshold if args.threshold is None else args.threshold
+    return stats.to_dict(command=args.command, inputs=list(args.inputs), output=args.output, output_mode=mode,
+                         model=stats.model, threshold=threshold, jobs=args.jobs)
 
 
 # --------------------------------------------------------------------------- scan
@@ -469,8 +603,13 @@ def _clean_to_tree(args: argparse.Namespace, records: Iterable[tuple[Record, Res
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     """``excise scan``: show the cuts of each document; exit 1 if any record was bad."""
-    excisor = _excisor(args)
-    records = _scanned(excisor, read_inputs(args.inputs, text_field=args.text_field, stdin=StdinSource()))
+    with Scanner(_excisor(args), args.jobs) as scanner:
+        return _show_scans(args, _scanned(scanner, read_inputs(args.inputs, text_field=args.text_field,
+                                                               stdin=StdinSource())))
+
+
+def _show_scans(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]]) -> int:
+    """Show each record's cuts (or its problem) and a summary line; 1 if any record was bad."""
     show = _show_json if args.json else _show_text
     colour = args.color == "always" or (args.color == "auto" and _is_terminal())
     docs = flagged = spans = cut = errors = 0
@@ -497,10 +636,10 @@ def _is_terminal() -> bool:
 
 
 def _record_id(record: Record) -> Any:
-    """The record's own ``id`` field, or its source for a plain-text document."""
+    """The record's own ``id`` field (a WARC record: its URL), or its source for a plain-text document."""
     if record.data is None:
         return record.source
-    return record.data.get("id")
+    return record.data.get("id", record.data.get("url"))
 
 
 def _show_json(record: Record, result: Result, colour: bool) -> None:

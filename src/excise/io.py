@@ -46,6 +46,7 @@ __all__ = [
     "TEXT_SUFFIXES",
     "InputFile",
     "JsonlWriter",
+    "ReadCounter",
     "Record",
     "StdinSource",
     "TextWriter",
@@ -55,6 +56,7 @@ __all__ = [
     "error_info",
     "error_object",
     "expand_inputs",
+    "file_size",
     "is_jsonl_path",
     "read_inputs",
     "read_records",
@@ -154,9 +156,10 @@ def is_jsonl_path(path: str) -> bool:
 
 
 def _kind_of(path: str) -> str | None:
-    """``jsonl``, ``jsonl.gz``, ``jsonl.zst`` or ``txt`` by suffix; ``None`` if unsupported."""
+    """``jsonl``, ``jsonl.gz``, ``jsonl.zst``, ``parquet``, ``warc``, ``warc.gz`` or ``txt`` by suffix;
+    ``None`` if unsupported."""
     lowered = path.lower()
-    for suffix in (".jsonl.gz", ".jsonl.zst", ".jsonl", ".txt"):
+    for suffix in (".jsonl.gz", ".jsonl.zst", ".jsonl", ".parquet", ".warc.gz", ".warc", ".txt"):
         if lowered.endswith(suffix):
             return suffix[1:]
     return None
@@ -182,6 +185,11 @@ class InputFile:
         """Whether the file holds JSONL records (stdin is decided by :class:`StdinSource`)."""
         return self.kind is not None and self.kind.startswith("jsonl")
 
+    @property
+    def is_records(self) -> bool:
+        """Whether the file holds many records (JSONL, Parquet or WARC), not one document."""
+        return self.is_jsonl or self.kind in ("parquet", "warc", "warc.gz")
+
 
 def expand_inputs(paths: Iterable[str]) -> list[InputFile]:
     """Resolve arguments to files: directories are walked recursively in sorted order.
@@ -199,7 +207,8 @@ def expand_inputs(paths: Iterable[str]) -> list[InputFile]:
         elif not os.path.exists(path):
             files.append(InputFile(path, _kind_of(path), os.path.basename(path), "no such file or directory"))
         elif (kind := _kind_of(path)) is None:
-            message = "unsupported input (expected .txt, .jsonl, .jsonl.gz, .jsonl.zst, a directory or -)"
+            message = ("unsupported input (expected .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .warc, .warc.gz, "
+                       "a directory or -)")
             files.append(InputFile(path, None, os.path.basename(path), message))
         else:
             files.append(InputFile(path, kind, os.path.basename(path)))
@@ -216,7 +225,8 @@ def _walk(root: str) -> list[InputFile]:
                 full = os.path.join(dirpath, name)
                 found.append(InputFile(full, kind, os.path.relpath(full, root)))
     if not found:
-        return [InputFile(root, None, os.path.basename(root), "directory holds no .txt or .jsonl[.gz|.zst] files")]
+        return [InputFile(root, None, os.path.basename(root),
+                          "directory holds no .txt, .jsonl[.gz|.zst], .parquet or .warc[.gz] files")]
     # Sorting on path parts keeps a directory's files together and the order stable across platforms.
     return sorted(found, key=lambda f: Path(f.relpath).parts)
 
@@ -268,14 +278,23 @@ def read_inputs(paths: Iterable[str], *, text_field: str = "text", stdin: StdinS
     return read_records(expand_inputs(paths), text_field=text_field, stdin=stdin)
 
 
-def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin: StdinSource | None = None
-                 ) -> Iterator[Record]:
+@dataclass
+class ReadCounter:
+    """Bytes taken from the input files so far (compressed, as on disk): what a progress bar's ETA needs."""
+
+    bytes: int = 0
+
+
+def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin: StdinSource | None = None,
+                 counter: ReadCounter | None = None) -> Iterator[Record]:
     """Records from resolved input files, in order; problems become records with ``error`` set.
 
     A ``.txt`` file (or plain text on stdin) is one record whose ``text`` is the
     whole file. A JSONL line is one record whose ``text`` is ``data[text_field]``;
-    blank lines are skipped but still counted in line numbers.
+    blank lines are skipped but still counted in line numbers. ``counter`` counts
+    the bytes read from files.
     """
+    counter = counter if counter is not None else ReadCounter()
     for file in files:
         if file.error is not None:
             yield _failure(file.path, None, file.error)
@@ -287,8 +306,25 @@ def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin:
                 yield _text_record(STDIN_NAME, b"".join(source.chunks()))
         elif file.kind == "txt":
             yield _read_text_file(file.path)
+            counter.bytes += file_size(file.path)
+        elif file.kind == "parquet":
+            from .parquet import read_parquet_file  # pyarrow is optional: imported only when needed
+
+            yield from read_parquet_file(file.path, text_field, counter)
+        elif file.kind in ("warc", "warc.gz"):
+            from .warc import read_warc_file  # FastWARC and Resiliparse are optional too
+
+            yield from read_warc_file(file.path, text_field, counter)
         else:
-            yield from _read_jsonl_file(file.path, file.kind, text_field)
+            yield from _read_jsonl_file(file.path, file.kind, text_field, counter)
+
+
+def file_size(path: str) -> int:
+    """Size of ``path`` on disk; 0 when it cannot be read (the reader reports why)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _read_text_file(path: str) -> Record:
@@ -310,7 +346,7 @@ def _text_record(source: str, data: bytes) -> Record:
         return _failure(source, line, f"invalid UTF-8 at byte {exc.start}", raw=data)
 
 
-def _read_jsonl_file(path: str, kind: str, text_field: str) -> Iterator[Record]:
+def _read_jsonl_file(path: str, kind: str, text_field: str, counter: ReadCounter) -> Iterator[Record]:
     """The records of one JSONL file, decompressing as its suffix says."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally, after the generator is done
@@ -318,7 +354,7 @@ def _read_jsonl_file(path: str, kind: str, text_field: str) -> Iterator[Record]:
         yield _failure(path, None, f"cannot read: {exc.strerror or exc}")
         return
     try:
-        chunks = _read_chunks(fh)
+        chunks = _read_chunks(fh, counter)
         if kind == "jsonl.gz":
             chunks = _gunzip(chunks)
         elif kind == "jsonl.zst":
@@ -332,9 +368,11 @@ class _CorruptInput(Exception):
     """A compressed stream is damaged; the message says how."""
 
 
-def _read_chunks(fh: IO[bytes]) -> Iterator[bytes]:
-    """The bytes of ``fh`` in pieces of at most :data:`_CHUNK`."""
+def _read_chunks(fh: IO[bytes], counter: ReadCounter | None = None) -> Iterator[bytes]:
+    """The bytes of ``fh`` in pieces of at most :data:`_CHUNK`, counted in ``counter``."""
     while chunk := fh.read(_CHUNK):
+        if counter is not None:
+            counter.bytes += len(chunk)
         yield chunk
 
 

@@ -227,8 +227,38 @@ def cross_fit_folds(docs: Sequence[Doc], seed: int, *, by_family: bool = False) 
     return folds
 
 
+#: share of the training documents whose network inputs come from family-blind content models (see ``fit``)
+FAMILY_SHARE = 0.0
+
+
+def _cross_fitted(X, Xt, y: np.ndarray, fold: np.ndarray, not_hard: np.ndarray,
+                  C: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each unit's content log-odds, content peak and intent score from the models fitted on the other fold.
+
+    The content model is fitted on every unit of the other fold, the intent model
+    (words and URL parts only) on those outside hard-negative documents.
+    """
+    oof = np.zeros(len(y))
+    oof_peak = np.zeros(len(y))
+    oof_intent = np.zeros(len(y))
+    for k in (0, 1):
+        tr, te = fold != k, fold == k
+        clf = _fit_content(X[tr], y[tr], C)
+        oof[te] = clf.decision_function(X[te])
+        # largest single feature weight per unit (the content model's "peak")
+        Xb = X[te].copy()
+        Xb.data = clf.coef_.ravel()[Xb.indices]
+        oof_peak[te] = _row_max(Xb)
+        coef = _fit_content(Xt[tr & not_hard], y[tr & not_hard], C).coef_.ravel()
+        Xb = Xt[te].copy()
+        Xb.data = coef[Xb.indices]
+        oof_intent[te] = np.maximum(_row_max(Xb), 0.0)
+    return oof, oof_peak, oof_intent
+
+
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
-        hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE, family_folds: bool = False) -> Model:
+        hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE, family_folds: bool = False,
+        family_share: float = FAMILY_SHARE) -> Model:
     """Train both stages on ``docs``; returns an in-memory model.
 
     Beside the content model, an *intent* model (a linear model over words and URL
@@ -236,7 +266,10 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     scores selling intent (drug, casino and loan words count as spam wherever they
     stand), and the context network learns when the page is about that topic.
     ``family_folds``: cross-fit the scores the network learns from by spam family
-    (:func:`cross_fit_folds`).
+    (:func:`cross_fit_folds`). ``family_share``: that share of the documents (spam
+    and clean, at random) takes its scores from family-blind folds instead, the
+    rest from random folds, so that the network learns both what a new family's
+    spam looks like and what full-strength scores on clean text look like.
     """
     from sklearn.neural_network import MLPClassifier
 
@@ -246,30 +279,19 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
              time.time() - t0)
     vocab = _vocab(fz.feats, min_count)
     X = fz.matrix(vocab)
-    # cross-fitted content scores for the context model
-    fold_of_doc = cross_fit_folds(docs, seed, by_family=family_folds)
-    fold = fold_of_doc[fz.doc_of_unit]
-    oof = np.zeros(len(fz.y))
-    oof_peak = np.zeros(len(fz.y))
-    for k in (0, 1):
-        tr, te = fold != k, fold == k
-        clf = _fit_content(X[tr], fz.y[tr], C)
-        oof[te] = clf.decision_function(X[te])
-        # largest single feature weight per unit (the content model's "peak")
-        Xb = X[te].copy()
-        Xb.data = clf.coef_.ravel()[Xb.indices]
-        oof_peak[te] = _row_max(Xb)
-    log.info("content model cross-fitted in %.1fs", time.time() - t0)
-    Xt = fz.matrix(vocab, topic_only=True)
+    # cross-fitted content and intent scores for the context model
     not_hard = np.array([not d.hard_negative for d in docs])[fz.doc_of_unit]
-    oof_intent = np.zeros(len(fz.y))
-    for k in (0, 1):
-        tr, te = (fold != k) & not_hard, fold == k
-        coef = _fit_content(Xt[tr], fz.y[tr], C).coef_.ravel()
-        Xb = Xt[te].copy()
-        Xb.data = coef[Xb.indices]
-        oof_intent[te] = np.maximum(_row_max(Xb), 0.0)
-    log.info("intent model cross-fitted in %.1fs", time.time() - t0)
+    Xt = fz.matrix(vocab, topic_only=True)
+    fold = cross_fit_folds(docs, seed, by_family=family_folds)[fz.doc_of_unit]
+    oof, oof_peak, oof_intent = _cross_fitted(X, Xt, fz.y, fold, not_hard, C)
+    if family_share > 0:
+        # a share of the documents, spam and clean alike, scored by models that never saw the spam's family
+        blind_doc = np.random.default_rng(seed + 1).random(len(docs)) < family_share
+        blind = blind_doc[fz.doc_of_unit]
+        fold = cross_fit_folds(docs, seed, by_family=True)[fz.doc_of_unit]
+        for mine, theirs in zip((oof, oof_peak, oof_intent), _cross_fitted(X, Xt, fz.y, fold, not_hard, C)):
+            mine[blind] = theirs[blind]
+    log.info("content and intent models cross-fitted in %.1fs", time.time() - t0)
     # topic vectors from the clean documents (hard negatives included: they teach that a drug page is about drugs)
     topics = TopicTable.fit([[w for v in views for w in v.words] for doc, views in zip(docs, fz.views) if not doc.spans],
                             seed=seed)
@@ -497,12 +519,13 @@ def fit_page(model: Model, spam: Sequence[str], clean: Sequence[str], C: float =
     return weights
 
 
-def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = ()) -> Model:
-    """Build the training documents from ``data`` and fit a model."""
+def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = (),
+          family_share: float = FAMILY_SHARE) -> Model:
+    """Build the training documents from ``data`` and fit a model (``family_share``: see :func:`fit`)."""
     exclude = set(exclude)
     pieces, hosts = spam_pieces(data), clean_hosts(data)
     docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude, pieces=pieces, hosts=hosts)
-    model = fit(docs, seed=seed)
+    model = fit(docs, seed=seed, family_share=family_share)
     set_screen(model, docs, seed=seed)
     # the page score: whole training-split spam texts against the training-split hosts (hard negatives included)
     fit_page(model, [p.text for p in pieces if p.split == "train" and p.family not in exclude and p.text.strip()],

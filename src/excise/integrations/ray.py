@@ -1,0 +1,175 @@
+"""``ExciseBatch``: excise as a Ray Data stage.
+
+    import ray
+    from excise.integrations.ray import ExciseBatch
+
+    ds = ray.data.read_parquet("s3://bucket/crawl/")
+    ds = ds.map_batches(ExciseBatch, fn_constructor_kwargs={"threshold": 0.5},
+                        batch_format="pyarrow", concurrency=64)
+    ds.write_parquet("s3://bucket/clean/")
+
+An actor loads the model once and cleans batch after batch: the text column is
+replaced by the cleaned text and an ``excise`` column is added (a struct in
+Arrow, a dict per row in pandas and numpy batches), the same object ``excise
+clean`` writes, with spans indexing the text before cleaning. A row whose text
+is missing or not a string is passed through unchanged, its ``excise`` holding
+the error. Batches come as pyarrow tables, pandas data frames or dicts of numpy
+arrays (Ray's ``batch_format``), and go back in the same form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Config
+from ..engine import Excisor
+from ..parallel import scan_texts
+from ..types import Result
+
+__all__ = ["ExciseBatch"]
+
+
+class ExciseBatch:
+    """A callable class for ``Dataset.map_batches``: one engine per actor, loaded when the actor starts."""
+
+    def __init__(self, model: str | None = None, *, threshold: float | None = None, text_column: str = "text",
+                 output_column: str = "excise") -> None:
+        config = Config() if threshold is None else Config(threshold=threshold)
+        self.excisor = Excisor(model, config=config)
+        self.excisor.model  # noqa: B018 - load once per actor, not on the first batch
+        self.text_column = text_column
+        self.output_column = output_column
+
+    def __call__(self, batch: Any) -> Any:
+        if _is_arrow(batch):
+            return self._arrow(batch)
+        if hasattr(batch, "columns") and hasattr(batch, "assign"):  # pandas.DataFrame
+            texts, objects = self.clean(list(batch[self.text_column]))
+            return batch.assign(**{self.text_column: texts, self.output_column: objects})
+        import numpy as np
+
+        texts, objects = self.clean(list(batch[self.text_column]))
+        out = dict(batch)
+        out[self.text_column] = np.array(texts, dtype=object)
+        out[self.output_column] = np.array(objects + [None], dtype=object)[:-1]  # a 1-D array of dicts
+        return out
+
+    def clean(self, texts: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
+        """(cleaned texts, ``excise`` objects) of a column; a row that is not a string stays as it is."""
+        good = [i for i, text in enumerate(texts) if isinstance(text, str)]
+        results: list[Result | str | None] = [None] * len(texts)
+        for i, result in zip(good, scan_texts(self.excisor, [texts[i] for i in good])):
+            results[i] = result
+        cleaned: list[Any] = []
+        objects: list[dict[str, Any]] = []
+        for text, result in zip(texts, results):
+            if isinstance(result, Result):
+                if not text.strip() and result.spans:  # blank in, blank out, as the CLI does
+                    result = Result(model=result.model, length=len(text))
+                cleaned.append(result.apply(text) if result.spans else text)
+                objects.append(result.to_dict())
+            else:
+                cleaned.append(text)
+                message = result if isinstance(result, str) else (
+                    f"field {self.text_column!r} is {'null' if text is None else type(text).__name__}, not a string")
+                objects.append({"spans": [], "removed_chars": 0, "error": message})
+        return cleaned, objects
+
+    def _arrow(self, table: Any) -> Any:
+        import pyarrow as pa
+
+        from ..parquet import excise_type
+
+        texts, objects = self.clean(table.column(self.text_column).to_pylist())
+        index = table.schema.get_field_index(self.text_column)
+        table = table.set_column(index, table.schema.field(index), pa.array(texts, type=table.schema.field(index).type))
+        column = pa.array(objects, type=excise_type())
+        existing = table.schema.get_field_index(self.output_column)
+        if existing >= 0:
+            return table.set_column(existing, self.output_column, column)
+        return table.append_column(self.output_column, column)
+
+
+def _is_arrow(batch: Any) -> bool:
+    return type(batch).__module__.startswith("pyarrow") and hasattr(batch, "schema")
+
+
+def clean_with_ray(paths: list[str], output: str, *, address: str | None = None, text_column: str = "text",
+                   model: str | None = None, threshold: float | None = None, concurrency: int | None = None,
+                   output_format: str | None = None) -> int:
+    """``excise clean --engine ray``: clean Parquet or JSONL files into the directory ``output``; rows written.
+
+    Reads with Ray Data (``read_parquet`` or ``read_json``), cleans with
+    :class:`ExciseBatch` actors (``concurrency`` of them: default and at most, one
+    per CPU of the cluster but one), writes Parquet or JSONL (``output_format``; default: the
+    input's) in input order. The output directory appears only when the job is
+    done: Ray writes into a temporary directory beside it, renamed at the end.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    import ray
+
+    from ..errors import ConfigError
+    from ..io import expand_inputs
+
+    files = expand_inputs(paths)
+    problems = [f"{f.path}: {f.error}" for f in files if f.error is not None]
+    if problems:
+        raise ConfigError("; ".join(problems))
+    kinds = {"parquet" if f.kind == "parquet" else "jsonl" if f.is_jsonl else f.kind for f in files}
+    if len(kinds) != 1 or not kinds <= {"parquet", "jsonl"}:
+        raise ConfigError("--engine ray reads .parquet files or .jsonl[.gz] files, one kind per run")
+    if any(f.kind == "jsonl.zst" for f in files):
+        raise ConfigError("--engine ray cannot read .jsonl.zst: use .jsonl, .jsonl.gz or .parquet")
+    kind = kinds.pop()
+    fmt = output_format or kind
+    if os.path.exists(output):
+        raise ConfigError(f"output {output!r} exists: --engine ray writes a new directory")
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True  # rows come out in input order, as with the local engine
+    sources = [os.path.abspath(f.path) for f in files]
+    # Reading and writing take no CPU of their own, and one CPU of the cluster is left to Ray Data's other
+    # tasks (listing the files): actors holding every CPU would keep them waiting, and the job, forever.
+    io_args = {"num_cpus": 0}
+    read = ray.data.read_parquet if kind == "parquet" else ray.data.read_json
+    ds = read(sources, ray_remote_args=io_args)
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    workers = max(1, min(concurrency or cpus, cpus - 1))
+    ds = ds.map_batches(ExciseBatch, fn_constructor_kwargs={"model": model, "threshold": threshold,
+                                                            "text_column": text_column},
+                        batch_format="pyarrow", batch_size=128, num_cpus=1,
+                        compute=ray.data.ActorPoolStrategy(size=workers))
+    parent = os.path.dirname(os.path.abspath(output))
+    os.makedirs(parent, exist_ok=True)
+    stage = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(os.path.abspath(output))}.", suffix=".tmp")
+    try:
+        if fmt == "parquet":
+            ds.write_parquet(stage, ray_remote_args=io_args)
+        else:
+            ds.write_json(stage, ray_remote_args=io_args)
+        rows = sum(1 for _ in _rows_written(stage, fmt))
+        os.chmod(stage, 0o755)
+        os.replace(stage, output)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return rows
+
+
+def _rows_written(directory: str, fmt: str) -> Any:
+    """The rows of the files Ray wrote into ``directory`` (to count them)."""
+    import os
+
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            yield from range(pq.ParquetFile(path).metadata.num_rows)
+        else:
+            with open(path, "rb") as fh:
+                yield from (line for line in fh if line.strip())

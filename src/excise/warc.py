@@ -1,0 +1,97 @@
+"""WARC in (``.warc``, ``.warc.gz``): HTML responses read with FastWARC, their text extracted with Resiliparse.
+
+Each HTML response record becomes one record whose ``data`` holds ``url``
+(``WARC-Target-URI``), ``warc_record_id``, ``date`` (``WARC-Date``) and the
+text, so that the output keeps them; ``Record.line`` is the record's 1-based
+position in the file, counting every WARC record (requests, metadata and
+non-HTML responses are read past, not output). The text is Resiliparse's
+plain-text extraction with block structure kept (paragraphs, line breaks, list
+bullets) and without link targets, like the WET files of Common Crawl; what a
+browser would not show (scripts, styles, comments) is not in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import ConfigError
+from .io import ReadCounter, Record, _failure
+
+__all__ = ["WARC_FIELDS", "WARC_SUFFIXES", "html_to_text", "read_warc_file", "require", "warc_schema"]
+
+WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
+
+#: the fields of a record read from WARC, besides the text
+WARC_FIELDS: tuple[str, ...] = ("url", "warc_record_id", "date")
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def require() -> tuple[Any, Any]:
+    """(``fastwarc.warc``, ``resiliparse.extract.html2text``), or a :class:`ConfigError` saying how to install them."""
+    try:
+        import fastwarc.warc as warc  # optional: only WARC users need them
+        import resiliparse.extract.html2text as html2text
+    except ImportError:
+        raise ConfigError("WARC input needs FastWARC and Resiliparse: pip install 'excise[corpus]'") from None
+    return warc, html2text
+
+
+def warc_schema(text_field: str) -> Any:
+    """The Arrow schema of records read from WARC (for a Parquet output)."""
+    from .parquet import require as require_arrow
+
+    pa = require_arrow()
+    return pa.schema([(name, pa.string()) for name in (*WARC_FIELDS, text_field)])
+
+
+def html_to_text(body: bytes, charset: str | None = None) -> str:
+    """The visible text of an HTML page, decoded by its declared charset or, failing that, by detection."""
+    from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+
+    _, html2text = require()
+    html = bytes_to_str(body, charset or detect_encoding(body))
+    return html2text.extract_plain_text(html, preserve_formatting=True, links=False, alt_texts=False)
+
+
+def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = None) -> Iterator[Record]:
+    """The HTML responses of one WARC file as records; a damaged file ends with one bad record."""
+    warc, _ = require()
+    position = 0
+    try:
+        with open(path, "rb") as fh:
+            read = 0
+            for record in warc.ArchiveIterator(fh, parse_http=True, fsspec_args=False):
+                position += 1
+                if counter is not None:  # the bytes taken from the file so far, for the progress line
+                    counter.bytes += fh.tell() - read
+                    read = fh.tell()
+                body = record.reader.read()
+                if len(body) < record.content_length:  # FastWARC stops quietly where a file is cut short
+                    raise _Truncated("the file ends inside this record")
+                if record.record_type != warc.WarcRecordType.response or not record.is_http:
+                    continue
+                content_type = (record.http_content_type or "").lower()
+                if content_type and not content_type.startswith(_HTML_TYPES):
+                    continue
+                headers = record.headers
+                data = {"url": headers.get("WARC-Target-URI"), "warc_record_id": record.record_id,
+                        "date": headers.get("WARC-Date")}
+                try:
+                    text = html_to_text(body, record.http_charset)
+                except Exception as exc:  # noqa: BLE001 - Resiliparse's parser errors vary
+                    yield _failure(path, position, f"cannot extract the text of {data['url']}: {exc}", data=data)
+                    continue
+                data[text_field] = text
+                yield Record(source=path, line=position, data=data, text=text)
+    except _Truncated as exc:
+        yield _failure(path, position, f"{exc}; records from this one on are lost")
+    except OSError as exc:
+        yield _failure(path, position + 1 if position else None, f"cannot read WARC: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - FastWARC's parser errors vary
+        yield _failure(path, position + 1, f"damaged WARC file: {exc}; records from this one on are lost")
+
+
+class _Truncated(Exception):
+    """The file ends in the middle of a record."""
