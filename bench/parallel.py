@@ -8,6 +8,9 @@ goes, its process tree (the command and its workers) is sampled every 50 ms
 from ``/proc``: the peak of the summed RSS (shared pages counted in every
 process that maps them, so an upper bound) and of the summed PSS (shared pages
 divided among the processes that share them: what the run really holds).
+After each round, ``--jobs`` copies of a pure-Python CPU loop run together and
+alone: what the machine itself gives that many processes (a shared virtual
+machine's cores are not always whole), the ceiling for the speed-up.
 
     python bench/parallel.py --mb 50 --jobs 2 --json bench/out/parallel.json
     python bench/parallel.py --mb 1000 --jobs 2 --repeat 1 --only-jobs   # memory on a 1 GB input
@@ -16,8 +19,10 @@ divided among the processes that share them: what the run really holds).
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -77,6 +82,7 @@ def run_clean(corpus: Path, out: Path, jobs: int, model: str | None) -> dict[str
     cmd = [*excise_command(), "clean", str(corpus), "-o", str(out), "-j", str(jobs), "--quiet",
            *(["--model", model] if model else [])]
     log("running " + " ".join(cmd))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     sampler = Sampler(proc.pid)
@@ -87,7 +93,25 @@ def run_clean(corpus: Path, out: Path, jobs: int, model: str | None) -> dict[str
     sampler.join()
     if status:
         raise SystemExit(f"error: `excise clean` failed with exit status {status}")
-    return {"wall_s": wall, "peak_rss_mb": sampler.peak_rss, "peak_pss_mb": sampler.peak_pss}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, all waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": sampler.peak_rss, "peak_pss_mb": sampler.peak_pss}
+
+
+_BURN = "x = 0\nfor i in range(20_000_000):\n    x += i\n"
+
+
+def machine_scaling(jobs: int) -> float:
+    """What this machine gives ``jobs`` processes at once: ``jobs`` × the time of one pure-Python CPU loop
+    over the time of ``jobs`` copies of it run together (``jobs`` on a machine with that many idle cores)."""
+    def together(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _BURN]) for _ in range(n)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    return jobs * together(1) / together(jobs)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -113,30 +137,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = [args.jobs] if args.only_jobs else [1, args.jobs]
     runs: dict[int, list[dict[str, float]]] = {jobs: [] for jobs in settings}
     outputs = {jobs: OUT_DIR / f"parallel-out-j{jobs}.jsonl" for jobs in settings}
+    ceilings = []
     for _ in range(args.repeat):
         for jobs in settings:
             runs[jobs].append(run_clean(corpus, outputs[jobs], jobs, args.model))
+        if not args.only_jobs:
+            ceilings.append(machine_scaling(args.jobs))
+    ceiling = round(statistics.median(ceilings), 2) if ceilings else None
     same = len(settings) == 1 or outputs[1].read_bytes() == outputs[args.jobs].read_bytes()
     rows, figures = [], {}
     for jobs in settings:
         wall = statistics.median(r["wall_s"] for r in runs[jobs])
         figures[jobs] = {"wall_s": round(wall, 2), "mb_per_s": round(size / 1e6 / wall, 2),
+                         "cpu_s": round(statistics.median(r["cpu_s"] for r in runs[jobs]), 2),
                          "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs[jobs]), 1),
                          "peak_pss_mb": round(max(r["peak_pss_mb"] for r in runs[jobs]), 1),
                          "runs_mb_per_s": [round(size / 1e6 / r["wall_s"], 2) for r in runs[jobs]]}
         f = figures[jobs]
-        rows.append([f"-j {jobs}", f"{f['wall_s']:.2f}", f"{f['mb_per_s']:.2f}", f"{f['peak_rss_mb']:.0f}",
+        rows.append([f"-j {jobs}", f"{f['wall_s']:.2f}", f"{f['mb_per_s']:.2f}", f"{f['cpu_s']:.2f}",
+                     f"{f['peak_rss_mb']:.0f}",
                      f"{f['peak_pss_mb']:.0f}", ", ".join(f"{r:.2f}" for r in f["runs_mb_per_s"])])
     speedup = None if args.only_jobs else round(figures[1]["wall_s"] / figures[args.jobs]["wall_s"], 2)
+    # the CPU the parallel run spends beyond the serial one (reading, pickling, the pool): with whole cores,
+    # the speed-up is jobs / (1 + overhead)
+    overhead = None if args.only_jobs else round(figures[args.jobs]["cpu_s"] / figures[1]["cpu_s"] - 1, 3)
     print(preamble("excise clean with worker processes", [command_line()],
                    corpus=f"{corpus.name}: {size / 1e6:.1f} MB", runs=f"{args.repeat} of each, interleaved"))
-    print(markdown_table(("run", "wall s (median)", "MB/s (wall)", "peak RSS MB (sum)", "peak PSS MB (sum)",
+    print(markdown_table(("run", "wall s (median)", "MB/s (wall)", "CPU s, all processes (median)",
+                          "peak RSS MB (sum)", "peak PSS MB (sum)",
                           "every run, MB/s"), rows))
     if speedup is not None:
         print(f"\n-j {args.jobs} / -j 1: {speedup}x by median wall time; outputs identical: {same}")
+        print(f"CPU spent beyond -j 1: {100 * overhead:.1f} % (on {args.jobs} whole cores: "
+              f"{args.jobs / (1 + overhead):.2f}x)")
+        print(f"this machine's own ceiling: {args.jobs} copies of a pure-Python CPU loop run together go "
+              f"{ceiling}x as fast as one (median of {len(ceilings)}: {', '.join(f'{c:.2f}' for c in ceilings)})")
     if args.json:
         write_json(args.json, {"command": command_line(), "corpus_mb": round(size / 1e6, 1), "jobs": {str(k): v for k, v in figures.items()},
-                                     "speedup": speedup, "identical": same})
+                                     "speedup": speedup, "identical": same, "cpu_overhead": overhead,
+                                 "machine_ceiling": ceiling, "machine_ceilings": [round(c, 2) for c in ceilings]})
     return 0 if same else 1
 
 

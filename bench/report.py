@@ -513,6 +513,8 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
            f"- machine: {machine()}; the whole run took {seconds / 60:.0f} min", "",
            f"## Targets ({TARGETS})", "",
            markdown_table(("target", "measured", "met?"), targets(bench, figures)), "",
+           "## Targets (issue 4: corpus scale; figures from the last section)", "",
+           markdown_table(("target", "measured", "met?"), corpus_targets([Path(p) for p in args.corpus])), "",
            "## All methods on all sets (char-F1; clean sets: documents touched)", ""]
     headers = ["method"]
     cols = []
@@ -600,6 +602,34 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
             "next section.", ""]
     out += corpus_section([Path(p) for p in args.corpus])
     return "\n".join(out) + "\n"
+
+
+def corpus_targets(paths: Sequence[Path]) -> list[list[str]]:
+    """Issue 4's throughput and memory checks, from the JSON of bench/speed.py and bench/parallel.py."""
+    found = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()}
+    rows = []
+    speed = next((f for f in found.values() if "excise" in f), None)
+    if speed is not None:
+        rate = speed["bytes"] / 1e6 / speed["excise"]["cpu_s"]
+        ratio = speed.get("excise_over_c4_cpu")
+        ok = rate >= 10 and speed["bytes"] >= 50e6 and (ratio or 0) >= 4
+        rows.append(["one core, JSONL → JSONL, ≥ 50 MB: ≥ 10 MB/s and ≥ 4× datatrove's C4QualityFilter",
+                     f"{rate:.2f} MB/s CPU on {speed['bytes'] / 1e6:.0f} MB; "
+                     + (f"{ratio:.1f}× C4" if ratio else "C4 not run"), "yes" if ok else "**no**"])
+    runs = [f for f in found.values() if "jobs" in f]
+    speedup = next((f for f in runs if f.get("speedup") is not None), None)
+    if speedup is not None:
+        rows.append(["`-j 2` ≥ 1.8× `-j 1` (2 cores)", f"{speedup['speedup']:.2f}× on {speedup['corpus_mb']:.0f} MB, "
+                     f"outputs identical: {speedup['identical']}",
+                     "yes" if speedup["speedup"] >= 1.8 and speedup["identical"] else "**no**"])
+    big = max(runs, key=lambda f: f["corpus_mb"], default=None)
+    if big is not None and big["corpus_mb"] >= 1000:
+        peak = max(j["peak_pss_mb"] for j in big["jobs"].values())
+        rss = max(j["peak_rss_mb"] for j in big["jobs"].values())
+        rows.append(["peak RSS ≤ 300 MB on a 1 GB input", f"{peak:.0f} MB PSS summed over the process tree "
+                     f"({rss:.0f} MB RSS summed, shared pages counted in every process), "
+                     f"{big['corpus_mb']:.0f} MB, `-j {', '.join(big['jobs'])}`", "yes" if peak <= 300 else "**no**"])
+    return rows
 
 
 #: the JSON files of bench/speed.py and bench/parallel.py the corpus-scale section reads, by default

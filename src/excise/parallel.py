@@ -1,7 +1,7 @@
 """Scanning batches of documents in worker processes, with the results in input order.
 
 The reading, parsing and writing stay in the calling process; only the texts of
-a batch go to a worker, and only its results come back. At most ``2 * jobs``
+a batch go to a worker, and only its results come back. At most ``IN_FLIGHT * jobs``
 batches are out at a time, so memory is bounded by the batch size, whatever the
 size of the input. ``jobs=1`` scans in the calling process, with the same results.
 
@@ -32,6 +32,9 @@ __all__ = ["MAX_TRIES", "Scanner", "WorkerError", "available_cores", "scan_order
 
 #: a batch is scanned at most this many times when the workers scanning it die
 MAX_TRIES = 3
+#: batches out to the workers at a time, per worker: enough that a slow batch at the head of the line
+#: does not leave the other workers idle, few enough to bound memory
+IN_FLIGHT = 8
 
 B = TypeVar("B")
 
@@ -115,7 +118,7 @@ class Scanner:
         source = iter(batches)
         exhausted = False
         while True:
-            while not exhausted and len(pending) < 2 * self.jobs:
+            while not exhausted and len(pending) < IN_FLIGHT * self.jobs:
                 batch = next(source, None)
                 if batch is None:
                     exhausted = True

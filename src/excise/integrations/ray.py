@@ -136,7 +136,7 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     # tasks (listing the files): actors holding every CPU would keep them waiting, and the job, forever.
     io_args = {"num_cpus": 0}
     read = ray.data.read_parquet if kind == "parquet" else ray.data.read_json
-    ds = read(sources, ray_remote_args=io_args)
+    ds = read(sources, num_cpus=0)
     cpus = int(ray.cluster_resources().get("CPU", 1))
     workers = max(1, min(concurrency or cpus, cpus - 1))
     ds = ds.map_batches(ExciseBatch, fn_constructor_kwargs={"model": model, "threshold": threshold,
@@ -147,10 +147,11 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     os.makedirs(parent, exist_ok=True)
     stage = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(os.path.abspath(output))}.", suffix=".tmp")
     try:
+        names = _ordered_names(fmt if fmt == "parquet" else "jsonl")
         if fmt == "parquet":
-            ds.write_parquet(stage, ray_remote_args=io_args)
+            ds.write_parquet(stage, ray_remote_args=io_args, filename_provider=names)
         else:
-            ds.write_json(stage, ray_remote_args=io_args)
+            ds.write_json(stage, ray_remote_args=io_args, filename_provider=names)
         rows = sum(1 for _ in _rows_written(stage, fmt))
         os.chmod(stage, 0o755)
         os.replace(stage, output)
@@ -158,6 +159,17 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return rows
+
+
+def _ordered_names(extension: str) -> Any:
+    """File names that sort in the order the rows were written: ``part-TASK-UUID.EXT`` (Ray's own do not)."""
+    from ray.data.datasource import FilenameProvider
+
+    class OrderedNames(FilenameProvider):  # type: ignore[misc]
+        def get_filename_for_task(self, write_uuid: str, task_index: int) -> str:
+            return f"part-{task_index:06d}-{write_uuid}.{extension}"
+
+    return OrderedNames()
 
 
 def _rows_written(directory: str, fmt: str) -> Any:
