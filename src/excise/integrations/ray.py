@@ -95,15 +95,16 @@ def _is_arrow(batch: Any) -> bool:
 
 
 def clean_with_ray(paths: list[str], output: str, *, address: str | None = None, text_column: str = "text",
-                   model: str | None = None, threshold: float | None = None, concurrency: int | None = None,
-                   output_format: str | None = None) -> int:
-    """``excise clean --engine ray``: clean Parquet or JSONL files into the directory ``output``; rows written.
+                   model: str | None = None, threshold: float | None = None, concurrency: int | None = None) -> int:
+    """``excise clean --engine ray``: clean Parquet or JSONL shards into the directory ``output``; rows written.
 
-    Reads with Ray Data (``read_parquet`` or ``read_json``), cleans with
-    :class:`ExciseBatch` actors (``concurrency`` of them: default and at most, one
-    per CPU of the cluster but one), writes Parquet or JSONL (``output_format``; default: the
-    input's) in input order. The output directory appears only when the job is
-    done: Ray writes into a temporary directory beside it, renamed at the end.
+    Ray Data reads the files (``read_parquet`` or ``read_json``) and cleans them
+    with :class:`ExciseBatch` actors (``concurrency`` of them: default and at
+    most, one per CPU of the cluster but one); this process takes the cleaned
+    rows in input order and writes each input file's rows to its own shard, as
+    the local engine does: the same relative path, format, compression and
+    schema. The output directory appears only when the job is done (it is
+    written beside it under a temporary name and renamed at the end).
     """
     import os
     import shutil
@@ -113,30 +114,28 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
 
     from ..errors import ConfigError
     from ..io import expand_inputs
+    from ..outputs import JsonlSink, ParquetSink, shard_target
 
     files = expand_inputs(paths)
     problems = [f"{f.path}: {f.error}" for f in files if f.error is not None]
     if problems:
         raise ConfigError("; ".join(problems))
-    kinds = {"parquet" if f.kind == "parquet" else "jsonl" if f.is_jsonl else f.kind for f in files}
+    kinds = {"parquet" if f.kind == "parquet" else "jsonl" if f.kind in ("jsonl", "jsonl.gz") else f.kind
+             for f in files}
     if len(kinds) != 1 or not kinds <= {"parquet", "jsonl"}:
         raise ConfigError("--engine ray reads .parquet files or .jsonl[.gz] files, one kind per run")
-    if any(f.kind == "jsonl.zst" for f in files):
-        raise ConfigError("--engine ray cannot read .jsonl.zst: use .jsonl, .jsonl.gz or .parquet")
     kind = kinds.pop()
-    fmt = output_format or kind
     if os.path.exists(output):
         raise ConfigError(f"output {output!r} exists: --engine ray writes a new directory")
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
     context = ray.data.DataContext.get_current()
-    context.execution_options.preserve_order = True  # rows come out in input order, as with the local engine
+    context.execution_options.preserve_order = True  # rows come back in input order, as with the local engine
     sources = [os.path.abspath(f.path) for f in files]
-    # Reading and writing take no CPU of their own, and one CPU of the cluster is left to Ray Data's other
-    # tasks (listing the files): actors holding every CPU would keep them waiting, and the job, forever.
-    io_args = {"num_cpus": 0}
     read = ray.data.read_parquet if kind == "parquet" else ray.data.read_json
-    ds = read(sources, num_cpus=0)
+    # Reading takes no CPU of its own, and one CPU of the cluster is left to Ray Data's other tasks (listing
+    # the files): actors holding every CPU would keep them waiting, and the job, forever.
+    ds = read(sources, num_cpus=0, include_paths=True)
     cpus = int(ray.cluster_resources().get("CPU", 1))
     workers = max(1, min(concurrency or cpus, cpus - 1))
     ds = ds.map_batches(ExciseBatch, fn_constructor_kwargs={"model": model, "threshold": threshold,
@@ -146,13 +145,46 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     parent = os.path.dirname(os.path.abspath(output))
     os.makedirs(parent, exist_ok=True)
     stage = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(os.path.abspath(output))}.", suffix=".tmp")
+    by_path = {os.path.abspath(f.path): f for f in files}
+    rows = 0
     try:
-        names = _ordered_names(fmt if fmt == "parquet" else "jsonl")
-        if fmt == "parquet":
-            ds.write_parquet(stage, ray_remote_args=io_args, filename_provider=names)
-        else:
-            ds.write_json(stage, ray_remote_args=io_args, filename_provider=names)
-        rows = sum(1 for _ in _rows_written(stage, fmt))
+        sinks: dict[str, Any] = {}
+        current: Any = None
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            for row in batch.to_pylist():
+                path = _source_path(row.pop("path"), by_path)
+                if path not in sinks:
+                    if current is not None:
+                        current.__exit__(None, None, None)  # the previous file's rows are all written
+                    file = by_path[path]
+                    target = shard_target(stage, file)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    if kind == "parquet":
+                        from ..parquet import read_schema
+
+                        current = ParquetSink(target, read_schema(file.path), text_column).writer
+                    else:
+                        current = JsonlSink(target, text_column).writer
+                    current.__enter__()
+                    sinks[path] = current
+                if kind == "jsonl":
+                    row["excise"] = {k: v for k, v in row["excise"].items() if v is not None or k in _ALWAYS}
+                current.write(row)
+                rows += 1
+        if current is not None:
+            current.__exit__(None, None, None)
+        for path, file in by_path.items():  # files with no rows: empty shards, as the local engine writes
+            if path not in sinks:
+                empty = shard_target(stage, file)
+                os.makedirs(os.path.dirname(empty), exist_ok=True)
+                if kind == "parquet":
+                    from ..parquet import ParquetWriter, read_schema
+
+                    with ParquetWriter(empty, read_schema(file.path)):
+                        pass
+                else:
+                    with JsonlSink(empty, text_column).writer:
+                        pass
         os.chmod(stage, 0o755)
         os.replace(stage, output)
     except BaseException:
@@ -161,27 +193,15 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     return rows
 
 
-def _ordered_names(extension: str) -> Any:
-    """File names that sort in the order the rows were written: ``part-TASK-UUID.EXT`` (Ray's own do not)."""
-    from ray.data.datasource import FilenameProvider
-
-    class OrderedNames(FilenameProvider):  # type: ignore[misc]
-        def get_filename_for_task(self, write_uuid: str, task_index: int) -> str:
-            return f"part-{task_index:06d}-{write_uuid}.{extension}"
-
-    return OrderedNames()
+#: keys of the ``excise`` object kept in JSONL even when null (the others are the error fields of bad rows)
+_ALWAYS = frozenset({"spans", "score", "page_score", "removed_chars", "model"})
 
 
-def _rows_written(directory: str, fmt: str) -> Any:
-    """The rows of the files Ray wrote into ``directory`` (to count them)."""
-    import os
-
-    for name in sorted(os.listdir(directory)):
-        path = os.path.join(directory, name)
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            yield from range(pq.ParquetFile(path).metadata.num_rows)
-        else:
-            with open(path, "rb") as fh:
-                yield from (line for line in fh if line.strip())
+def _source_path(path: str, known: dict[str, Any]) -> str:
+    """The input file a row came from, as this process names it (Ray may drop the leading slash)."""
+    if path in known:
+        return path
+    slashed = "/" + path.lstrip("/")
+    if slashed in known:
+        return slashed
+    raise KeyError(f"Ray returned a row of {path!r}, which is none of the inputs")
