@@ -169,3 +169,13 @@ def test_ray_engine_refuses_an_existing_output(tmp_path: Path, capsys: pytest.Ca
     (tmp_path / "out").mkdir()
     assert main(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out"), "--engine", "ray"]) == 2
     assert "exists" in capsys.readouterr().err
+
+
+def test_ray_engine_refuses_two_inputs_for_one_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ray")
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.jsonl").write_text(json.dumps({"text": "x"}) + "\n")
+    status = main(["clean", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out"), "--engine", "ray"])
+    assert status == 2
+    assert "would both be written to" in capsys.readouterr().err

@@ -232,3 +232,34 @@ def test_progress_line_on_a_terminal_and_quiet(tmp_path: Path, monkeypatch: pyte
     assert stderr.endswith("\n")
     _, _, stderr = run(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "-q"], capsys)
     assert stderr == ""
+
+
+def test_parquet_values_json_has_no_type_for_are_written_as_text(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime
+    import decimal
+
+    pq.write_table(pa.table({"text": ["a SPAM"], "blob": [b"\x00\x01"], "price": [decimal.Decimal("1.50")],
+                             "took": [datetime.timedelta(seconds=3)]}), tmp_path / "in.parquet")
+    assert run(["clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl")], capsys)[0] == 0
+    [row] = read_jsonl((tmp_path / "out.jsonl").read_text())
+    assert (row["text"], row["blob"], row["price"]) == ("a", "AAE=", "1.50")
+    assert row["took"] in ("0:00:03", "3 seconds")
+
+
+def test_a_bad_row_kept_fits_a_schema_of_required_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("text", pa.string())])
+    pq.write_table(pa.table({"id": [1, 2], "text": ["a SPAM", None]}, schema=schema), tmp_path / "in.parquet")
+    assert run(["clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.parquet"), "--on-error", "keep"],
+               capsys)[0] == 0
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [r["id"] for r in rows] == [1, 2] and rows[1]["excise"]["error"]
+
+
+def test_a_damaged_parquet_input_for_one_parquet_output_is_named(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
+    status, _, stderr = run(["clean", str(tmp_path / "bad.parquet"), "-o", str(tmp_path / "out.parquet")], capsys)
+    assert status == 2
+    assert f"{tmp_path / 'bad.parquet'}: cannot read its Parquet schema" in stderr
+    assert not (tmp_path / "out.parquet").exists()

@@ -109,3 +109,28 @@ def test_warc_to_parquet_keeps_url_id_and_date(tmp_path: Path, capsys: pytest.Ca
     assert table.column_names == ["url", "warc_record_id", "date", "text", "excise"]
     assert table.column("url").to_pylist() == [f"http://site.example/{i}" for i in range(3)]
     assert json.dumps(table.column("excise").to_pylist()[0]["spans"][0]["label"]) == '"pharma"'
+
+
+def test_a_gzip_member_cut_short_is_a_bad_record_not_silence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = records_of(4)
+    members = [gzip.compress(r) for r in records]
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(b"".join(members[:4]) + members[4][: len(members[4]) // 2])  # cut inside the 5th, a page
+    status, _, stderr = run(["clean", str(path), "-o", str(tmp_path / "out.jsonl"), "--on-error", "skip"], capsys)
+    assert status == 0
+    assert f"{path}:5: the gzip stream is cut short in this record; records from this one on are lost" in stderr
+    assert [r["url"] for r in read_jsonl((tmp_path / "out.jsonl").read_text())] == [
+        "http://site.example/0", "http://site.example/1"]
+
+
+def test_gzip_encoded_bodies_are_decoded(tmp_path: Path) -> None:
+    body = gzip.compress(PAGE.encode())
+    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://gz.example/\r\nWARC-Date: 2024-01-01T00:00:00Z"
+            f"\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000099>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n").encode()
+    path = write_warc(tmp_path / "enc.warc", [head + http + b"\r\n\r\n"])
+    [record] = list(read_records(expand_inputs([str(path)])))
+    assert record.error is None and record.text is not None
+    assert record.text.startswith("Library news")

@@ -12,7 +12,7 @@ import logging
 
 from .config import Config
 from .engine import Excisor
-from .errors import ConfigError, ExciseError, InputError, ModelError
+from .errors import ConfigError, ExciseError, InputError, ModelError, WorkerError
 from .types import FAMILIES, Result, Span, remove_spans
 
 __version__ = "0.1.0"
@@ -30,6 +30,7 @@ __all__ = [
     "ModelError",
     "Result",
     "Span",
+    "WorkerError",
     "__version__",
     "remove_spans",
 ]

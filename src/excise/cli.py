@@ -38,7 +38,16 @@ from .io import (
     read_inputs,
     read_records,
 )
-from .outputs import JsonlSink, ParquetSink, Sink, TextSink, TreeSink, pending_shards, shard_sink, shard_target
+from .outputs import (
+    JsonlSink,
+    ParquetSink,
+    Sink,
+    TextSink,
+    TreeSink,
+    check_shard_targets,
+    pending_shards,
+    shard_sink,
+)
 from .parallel import Scanner, available_cores
 from .parquet import PARQUET_SUFFIXES
 from .training import DEFAULT_DOCS
@@ -535,7 +544,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             print(f"excise: {len(done)} of {len(done) + len(files)} shards already written, skipped (--resume)",
                   file=sys.stderr)
     if mode == "shards":
-        _check_shard_targets(args.output, files)
+        check_shard_targets(args.output, files)
     stats.files = len(files)
     counter = ReadCounter()
     progress = Progress(stats, enabled=Progress.wanted(args.quiet), read_bytes=lambda: counter.bytes,
@@ -559,18 +568,6 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     logger.info("wrote %d documents, %d characters cut, %d bad records", stats.documents, stats.chars_removed,
                 bad.count)
     return 0
-
-
-def _check_shard_targets(root: str, files: list[InputFile]) -> None:
-    """A directory of shards: the output is a directory and no two inputs go to the same file."""
-    if os.path.exists(root) and not os.path.isdir(root):
-        raise ConfigError(f"output {root!r} exists and is not a directory")
-    seen: dict[str, str] = {}
-    for file in files:
-        target = shard_target(root, file)
-        if target in seen:
-            raise ConfigError(f"{seen[target]} and {file.path} would both be written to {target}")
-        seen[target] = file.path
 
 
 def _clean_with_ray(args: argparse.Namespace) -> int:

@@ -5,14 +5,15 @@ The hierarchy::
     ExciseError            base class: catch this to catch everything excise raises
     ├── InputError         a document, record or file cannot be read as asked
     ├── ModelError         the model file is missing, corrupt or of another version
-    └── ConfigError        an option has a value that makes no sense
+    ├── ConfigError        an option has a value that makes no sense
+    └── WorkerError        a worker process (-j N) died on the same documents again and again
 
 The CLI turns each into one line naming the file and record, and a non-zero exit.
 """
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "ExciseError", "InputError", "ModelError"]
+__all__ = ["ConfigError", "ExciseError", "InputError", "ModelError", "WorkerError"]
 
 
 class ExciseError(Exception):
@@ -42,3 +43,7 @@ class ModelError(ExciseError):
 
 class ConfigError(ExciseError):
     """An option or configuration value is invalid."""
+
+
+class WorkerError(ExciseError):
+    """A worker process died on the same batch of documents again and again (see ``excise.parallel``)."""

@@ -18,6 +18,7 @@ leaves half an output behind. ``-`` means stdin or stdout.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
 import json
@@ -134,17 +135,33 @@ def _loads(text: str) -> Any:
 
 
 def dumps_line(obj: Any) -> bytes:
-    """``obj`` as one line of UTF-8 JSON, newline included."""
+    """``obj`` as one line of UTF-8 JSON, newline included.
+
+    Values JSON has no type for, as Parquet columns can hold, are written as
+    :func:`json_value` says (bytes as base64, decimals and durations as text).
+    """
     if orjson is not None:
         try:
-            return orjson.dumps(obj) + b"\n"
+            return orjson.dumps(obj, default=json_value) + b"\n"
         except TypeError:
             pass  # integers beyond 64 bits, lone surrogates: json copes
     try:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=json_value).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
         # A lone surrogate from a "\ud800" escape in the input cannot be UTF-8; escape it back.
-        return json.dumps(obj, separators=(",", ":")).encode("ascii") + b"\n"
+        return json.dumps(obj, separators=(",", ":"), default=json_value).encode("ascii") + b"\n"
+
+
+def json_value(value: Any) -> Any:
+    """A JSON stand-in for a value JSON cannot hold: base64 text for bytes, ISO text for dates and times,
+    text for decimals, durations and anything else."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # a numpy scalar
+        return value.item()
+    return str(value)
 
 
 # --------------------------------------------------------------------------- inputs

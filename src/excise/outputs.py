@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
+from .errors import ConfigError
 from .io import InputFile, JsonlWriter, Record, TextWriter, TreeWriter, cleaned_object, error_object
 from .types import Result
 
-__all__ = ["JsonlSink", "ParquetSink", "Sink", "TextSink", "TreeSink", "pending_shards", "shard_sink", "shard_target"]
+__all__ = ["JsonlSink", "ParquetSink", "Sink", "TextSink", "TreeSink", "check_shard_targets", "pending_shards", "shard_sink",
+           "shard_target"]
 
 
 class Sink(Protocol):
@@ -55,11 +57,11 @@ class _Wrapped:
         self.writer.__exit__(exc_type, exc, tb)
 
 
-class JsonlSink(_Wrapped):
-    """JSONL: every record's fields kept, the text cleaned, an ``excise`` object added."""
+class _RecordSink(_Wrapped):
+    """Records out: every field kept, the text cleaned, the ``excise`` object added; a bad one kept as ``kept``."""
 
-    def __init__(self, path: str, text_field: str) -> None:
-        super().__init__(JsonlWriter(path))
+    def __init__(self, writer: Any, text_field: str) -> None:
+        super().__init__(writer)
         self.text_field = text_field
 
     def write(self, record: Record, result: Result) -> None:
@@ -69,28 +71,32 @@ class JsonlSink(_Wrapped):
 
     def bad(self, record: Record, keep: bool) -> None:
         if keep:
-            self.writer.write(error_object(record))
+            self.writer.write(self.kept(record))
+
+    def kept(self, record: Record) -> dict[str, Any]:
+        """A bad record passed through."""
+        return error_object(record)
 
 
-class ParquetSink(_Wrapped):
+class JsonlSink(_RecordSink):
+    """JSONL: every record's fields kept, the text cleaned, an ``excise`` object added."""
+
+    def __init__(self, path: str, text_field: str) -> None:
+        super().__init__(JsonlWriter(path), text_field)
+
+
+class ParquetSink(_RecordSink):
     """Parquet with the schema of the input (``schema``) and an ``excise`` struct column."""
 
     def __init__(self, path: str, schema: Any, text_field: str) -> None:
         from .parquet import ParquetWriter  # pyarrow is optional
 
-        super().__init__(ParquetWriter(path, schema))
-        self.text_field = text_field
+        super().__init__(ParquetWriter(path, schema), text_field)
 
-    def write(self, record: Record, result: Result) -> None:
-        assert record.text is not None
-        self.writer.write(cleaned_object(record, result.apply(record.text), result.to_dict(),
-                                         text_field=self.text_field))
-
-    def bad(self, record: Record, keep: bool) -> None:
+    def kept(self, record: Record) -> dict[str, Any]:
         from .parquet import error_row
 
-        if keep:
-            self.writer.write(error_row(record))
+        return error_row(record)
 
 
 class TextSink(_Wrapped):
@@ -131,6 +137,18 @@ def shard_target(root: str, file: InputFile) -> str:
     if file.kind in ("warc", "warc.gz"):
         relpath = relpath[: -len("." + file.kind)] + ".jsonl.gz"
     return os.path.join(root, relpath)
+
+
+def check_shard_targets(root: str, files: Sequence[InputFile]) -> None:
+    """A directory of shards: ``root`` is (or will be) a directory, and no two inputs go to the same file."""
+    if os.path.exists(root) and not os.path.isdir(root):
+        raise ConfigError(f"output {root!r} exists and is not a directory")
+    seen: dict[str, str] = {}
+    for file in files:
+        target = shard_target(root, file)
+        if target in seen:
+            raise ConfigError(f"{seen[target]} and {file.path} would both be written to {target}")
+        seen[target] = file.path
 
 
 def pending_shards(root: str, files: Sequence[InputFile]) -> tuple[list[InputFile], list[InputFile]]:

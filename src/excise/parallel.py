@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from .engine import Excisor
-from .errors import ExciseError, InputError
+from .errors import InputError, WorkerError
 from .types import Result
 
 __all__ = ["MAX_TRIES", "Scanner", "WorkerError", "available_cores", "scan_ordered", "scan_texts"]
@@ -37,10 +37,6 @@ MAX_TRIES = 3
 IN_FLIGHT = 8
 
 B = TypeVar("B")
-
-
-class WorkerError(ExciseError):
-    """A worker process died on the same batch again and again."""
 
 
 def available_cores() -> int:

@@ -49,20 +49,28 @@ def excise_type() -> pa.DataType:
 
 
 def output_schema(schema: pa.Schema) -> pa.Schema:
-    """``schema`` with an ``excise`` column at the end (an existing one is replaced)."""
+    """``schema`` with an ``excise`` column at the end (an existing one is replaced).
+
+    Every column is made nullable: a bad record passed through (``--on-error keep``)
+    may have no value for it.
+    """
     pa = require()
     index = schema.get_field_index("excise")
     if index >= 0:
         schema = schema.remove(index)
+    schema = pa.schema([field.with_nullable(True) for field in schema], metadata=schema.metadata)
     return schema.append(pa.field("excise", excise_type()))
 
 
 def read_schema(path: str) -> pa.Schema:
-    """The schema of a Parquet file (its metadata only)."""
+    """The schema of a Parquet file (its metadata only); a :class:`ConfigError` naming it if it has none."""
     require()
     import pyarrow.parquet as pq
 
-    return pq.read_schema(path)
+    try:
+        return pq.read_schema(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors vary
+        raise ConfigError(f"{path}: cannot read its Parquet schema ({exc})") from None
 
 
 def read_parquet_file(path: str, text_field: str, counter: ReadCounter | None = None) -> Iterator[Record]:
@@ -89,8 +97,9 @@ def read_parquet_file(path: str, text_field: str, counter: ReadCounter | None = 
                             yield _failure(path, row, f"field {text_field!r} is null, not a string", data=data)
                         else:
                             yield Record(source=path, line=row, data=data, text=text)
-                if counter is not None:
-                    counter.bytes += pf.metadata.row_group(group).total_byte_size
+                if counter is not None:  # bytes on disk, as the progress line's total counts them
+                    meta = pf.metadata.row_group(group)
+                    counter.bytes += sum(meta.column(c).total_compressed_size for c in range(meta.num_columns))
     except OSError as exc:
         yield _failure(path, row + 1 if row else None, f"cannot read Parquet: {exc}")
     except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) and others for damaged files

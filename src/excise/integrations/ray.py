@@ -103,7 +103,9 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     most, one per CPU of the cluster but one); this process takes the cleaned
     rows in input order and writes each input file's rows to its own shard, as
     the local engine does: the same relative path, format, compression and
-    schema. The output directory appears only when the job is done (it is
+    schema (for JSONL: the fields as Ray's JSON reader types them, one schema for
+    all records, so a field missing from some records comes back as null; the
+    text and spans are the local engine's). The output directory appears only when the job is done (it is
     written beside it under a temporary name and renamed at the end).
     """
     import os
@@ -114,7 +116,7 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
 
     from ..errors import ConfigError
     from ..io import expand_inputs
-    from ..outputs import JsonlSink, ParquetSink, shard_target
+    from ..outputs import JsonlSink, ParquetSink, check_shard_targets, shard_target
 
     files = expand_inputs(paths)
     problems = [f"{f.path}: {f.error}" for f in files if f.error is not None]
@@ -127,6 +129,14 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     kind = kinds.pop()
     if os.path.exists(output):
         raise ConfigError(f"output {output!r} exists: --engine ray writes a new directory")
+    check_shard_targets(output, files)
+    if kind == "parquet":
+        from ..parquet import read_schema
+
+        for f in files:
+            if "path" in read_schema(f.path).names:
+                raise ConfigError(f"{f.path} has a 'path' column, which --engine ray needs for its own: "
+                                  "use the local engine")
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
     context = ray.data.DataContext.get_current()
@@ -140,7 +150,7 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     workers = max(1, min(concurrency or cpus, cpus - 1))
     ds = ds.map_batches(ExciseBatch, fn_constructor_kwargs={"model": model, "threshold": threshold,
                                                             "text_column": text_column},
-                        batch_format="pyarrow", batch_size=128, num_cpus=1,
+                        batch_format="pyarrow", batch_size=128, num_cpus=1 if cpus > 1 else 0,
                         compute=ray.data.ActorPoolStrategy(size=workers))
     parent = os.path.dirname(os.path.abspath(output))
     os.makedirs(parent, exist_ok=True)
