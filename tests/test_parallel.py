@@ -189,3 +189,22 @@ def test_a_worker_killed_mid_run_loses_no_record(tmp_path: Path) -> None:
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
+def test_shards_with_two_jobs_are_the_shards_of_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    jsonl(tmp_path / "in" / "a.jsonl", DOCS * 12)
+    jsonl(tmp_path / "in" / "sub" / "b.jsonl", DOCS[::-1] * 9)
+    pq.write_table(pa.table({"text": DOCS * 5, "n": list(range(len(DOCS) * 5))}), tmp_path / "in" / "c.parquet")
+    for jobs in ("1", "2"):
+        assert main(["clean", str(tmp_path / "in"), "-o", f"{tmp_path / ('out' + jobs)}/", "-j", jobs,
+                     "--stats", str(tmp_path / f"stats{jobs}.json")]) == 0
+    for name in ("a.jsonl", "sub/b.jsonl"):
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes()
+    assert pq.read_table(tmp_path / "out1" / "c.parquet").equals(pq.read_table(tmp_path / "out2" / "c.parquet"))
+    one, two = (json.loads((tmp_path / f"stats{j}.json").read_text()) for j in ("1", "2"))
+    assert one["documents"] == two["documents"] == len(DOCS) * 26 and one["files"] == 3
+    assert (one["spans"], one["by_label"]) == (two["spans"], two["by_label"]) and one["spans"] > 0
