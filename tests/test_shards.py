@@ -263,3 +263,31 @@ def test_a_damaged_parquet_input_for_one_parquet_output_is_named(tmp_path: Path,
     assert status == 2
     assert f"{tmp_path / 'bad.parquet'}: cannot read its Parquet schema" in stderr
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_shard_with_a_read_error_is_not_written_so_resume_reads_it_again(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from excise import io as excise_io
+
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "in" / f"{name}.jsonl").write_text("".join(json.dumps({"text": f"{name}{i} SPAM"}) + "\n"
+                                                              for i in range(50)))
+    real = excise_io._read_chunks
+
+    def flaky(fh: io.BufferedReader, counter: object = None) -> object:
+        for n, chunk in enumerate(real(fh, counter)):  # type: ignore[arg-type]
+            if n == 1 and fh.name.endswith("b.jsonl"):
+                raise OSError(5, "Input/output error")
+            yield chunk
+
+    monkeypatch.setattr(excise_io, "_CHUNK", 64)
+    monkeypatch.setattr(excise_io, "_read_chunks", flaky)
+    out = f"{tmp_path / 'out'}/"
+    status, _, stderr = run(["clean", str(tmp_path / "in"), "-o", out, "--on-error", "skip"], capsys)
+    assert status == 0 and "read error: Input/output error" in stderr
+    assert files_in(tmp_path / "out") == ["a.jsonl"]  # b is not written: it was not read to its end
+    monkeypatch.setattr(excise_io, "_read_chunks", real)
+    assert run(["clean", str(tmp_path / "in"), "-o", out, "--resume"], capsys)[0] == 0
+    assert len(read_jsonl((tmp_path / "out" / "b.jsonl").read_text())) == 50

@@ -478,14 +478,15 @@ class _Cleaning:
         self.stats, self.progress, self.counter = stats, progress, counter
 
     def into(self, sink: Sink, files: list[InputFile]) -> bool:
-        """Clean the records of ``files`` into ``sink``; whether a file could not be read at all."""
+        """Clean the records of ``files`` into ``sink``; whether a file could not be read (at all, or to its
+        end for an I/O error)."""
         unreadable = False
         records = read_records(files, text_field=self.args.text_field, stdin=self.stdin, counter=self.counter)
         for record, result in _scanned(self.scanner, records):
             if result is None:
                 self.stats.bad_records += 1
                 self.bad.handle(record)
-                unreadable |= record.line is None
+                unreadable |= record.line is None or record.unread
                 sink.bad(record, keep=self.bad.policy == "keep")
             else:
                 assert record.text is not None

@@ -91,7 +91,10 @@ class Record:
     parsed JSON object (``None`` for plain text); ``text`` is the document.
     When ``error`` is set the record is bad: ``error`` says why, ``text`` is
     ``None``, ``data`` holds the object if the line was one, and ``raw`` the
-    input bytes that could not be parsed or decoded, if any.
+    input bytes that could not be parsed or decoded, if any. ``unread`` marks a
+    file that could not be read to its end (an I/O error, which may pass), as
+    opposed to damage in the file itself: a shard with one is not written, so
+    that ``--resume`` tries it again.
     """
 
     source: str
@@ -100,6 +103,7 @@ class Record:
     text: str | None
     error: str | None = None
     raw: bytes | None = None
+    unread: bool = False
 
     @property
     def ok(self) -> bool:
@@ -116,9 +120,9 @@ class Record:
 
 
 def _failure(source: str, line: int | None, message: str, *, data: dict[str, Any] | None = None,
-             raw: bytes | None = None) -> Record:
-    """A bad record."""
-    return Record(source=source, line=line, data=data, text=None, error=message, raw=raw)
+             raw: bytes | None = None, unread: bool = False) -> Record:
+    """A bad record (``unread``: the file could not be read to its end)."""
+    return Record(source=source, line=line, data=data, text=None, error=message, raw=raw, unread=unread)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -350,7 +354,7 @@ def _read_text_file(path: str) -> Record:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return _failure(path, None, f"cannot read: {exc.strerror or exc}")
+        return _failure(path, None, f"cannot read: {exc.strerror or exc}", unread=True)
     return _text_record(path, data)
 
 
@@ -368,7 +372,7 @@ def _read_jsonl_file(path: str, kind: str, text_field: str, counter: ReadCounter
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally, after the generator is done
     except OSError as exc:
-        yield _failure(path, None, f"cannot read: {exc.strerror or exc}")
+        yield _failure(path, None, f"cannot read: {exc.strerror or exc}", unread=True)
         return
     try:
         chunks = _read_chunks(fh, counter)
@@ -467,7 +471,7 @@ def _jsonl_records(source: str, chunks: Iterable[bytes], text_field: str) -> Ite
     except _CorruptInput as exc:
         yield _failure(source, lineno + 1, f"{exc}; records from this line on are lost")
     except OSError as exc:
-        yield _failure(source, lineno + 1, f"read error: {exc.strerror or exc}")
+        yield _failure(source, lineno + 1, f"read error: {exc.strerror or exc}", unread=True)
 
 
 def _parse_line(source: str, lineno: int, raw: bytes, text_field: str) -> Record:

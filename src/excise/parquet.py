@@ -101,7 +101,7 @@ def read_parquet_file(path: str, text_field: str, counter: ReadCounter | None = 
                     meta = pf.metadata.row_group(group)
                     counter.bytes += sum(meta.column(c).total_compressed_size for c in range(meta.num_columns))
     except OSError as exc:
-        yield _failure(path, row + 1 if row else None, f"cannot read Parquet: {exc}")
+        yield _failure(path, row + 1 if row else None, f"cannot read Parquet: {exc}", unread=True)
     except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) and others for damaged files
         where = f"; rows from {row + 1} on are lost" if row else ""
         yield _failure(path, row + 1 if row else None, f"damaged Parquet file: {exc}{where}")

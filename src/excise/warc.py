@@ -90,7 +90,8 @@ def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = Non
     except _Truncated as exc:
         yield _failure(path, exc.line, f"{exc}; records from this one on are lost")
     except OSError as exc:
-        yield _failure(path, position + 1 if position else None, f"cannot read WARC: {exc.strerror or exc}")
+        yield _failure(path, position + 1 if position else None, f"cannot read WARC: {exc.strerror or exc}",
+                       unread=True)
     except Exception as exc:  # noqa: BLE001 - FastWARC's parser errors vary
         yield _failure(path, position + 1, f"damaged WARC file: {exc}; records from this one on are lost")
 
