@@ -68,8 +68,6 @@ class ExciseFilter(BaseFilter):
                 self.stat_update("errors")
                 verdicts.append(True)
                 continue
-            if result.spans and not doc.text.strip():  # blank in, blank out, as the CLI does
-                result = Result(model=result.model, length=len(doc.text))
             doc.metadata[self.metadata_key] = result.to_dict()
             reason = self._drop_reason(doc.text, result)
             if reason is not None:

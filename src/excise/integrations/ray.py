@@ -63,9 +63,7 @@ class ExciseBatch:
         cleaned: list[Any] = []
         objects: list[dict[str, Any]] = []
         for text, result in zip(texts, results):
-            if isinstance(result, Result):
-                if not text.strip() and result.spans:  # blank in, blank out, as the CLI does
-                    result = Result(model=result.model, length=len(text))
+            if isinstance(result, Result):  # (a blank text has no spans: the engine does not scan it)
                 cleaned.append(result.apply(text) if result.spans else text)
                 objects.append(result.to_dict())
             else:
