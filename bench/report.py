@@ -607,9 +607,14 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
     return "\n".join(out) + "\n"
 
 
+def corpus_figures(paths: Sequence[Path]) -> dict[str, Any]:
+    """The figures of bench/speed.py and bench/parallel.py in those of ``paths`` that exist, by file name."""
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()}
+
+
 def corpus_targets(paths: Sequence[Path]) -> list[list[str]]:
     """Issue 4's throughput and memory checks, from the JSON of bench/speed.py and bench/parallel.py."""
-    found = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()}
+    found = corpus_figures(paths)
     rows = []
     speed = next((f for f in found.values() if "excise" in f), None)
     if speed is not None:
@@ -646,7 +651,7 @@ CORPUS_FILES = ("speed.json", "parallel.json", "parallel-1gb.json")
 
 def corpus_section(paths: Sequence[Path]) -> list[str]:
     """The corpus-scale section (issue 4): one core against C4, -j N against -j 1, memory on a big input."""
-    found = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()}
+    found = corpus_figures(paths)
     out = ["## Corpus scale: `excise clean` end to end", ""]
     if not found:
         return out + ["No figures: run `bench/speed.py` and `bench/parallel.py` with `--json` (see their help).", ""]

@@ -114,7 +114,7 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
 
     from ..errors import ConfigError
     from ..io import expand_inputs
-    from ..outputs import JsonlSink, ParquetSink, check_shard_targets, shard_target
+    from ..outputs import check_shard_targets
 
     files = expand_inputs(paths)
     problems = [f"{f.path}: {f.error}" for f in files if f.error is not None]
@@ -156,25 +156,16 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
     by_path = {os.path.abspath(f.path): f for f in files}
     rows = 0
     try:
-        sinks: dict[str, Any] = {}
+        started: set[str] = set()
         current: Any = None
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.to_pylist():
                 path = _source_path(row.pop("path"), by_path)
-                if path not in sinks:
+                if path not in started:
                     if current is not None:
                         current.__exit__(None, None, None)  # the previous file's rows are all written
-                    file = by_path[path]
-                    target = shard_target(stage, file)
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    if kind == "parquet":
-                        from ..parquet import read_schema
-
-                        current = ParquetSink(target, read_schema(file.path), text_column).writer
-                    else:
-                        current = JsonlSink(target, text_column).writer
-                    current.__enter__()
-                    sinks[path] = current
+                    current = _shard_writer(stage, by_path[path], text_column).__enter__()
+                    started.add(path)
                 if kind == "jsonl":
                     row["excise"] = {k: v for k, v in row["excise"].items() if v is not None or k in _ALWAYS}
                 current.write(row)
@@ -182,17 +173,9 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
         if current is not None:
             current.__exit__(None, None, None)
         for path, file in by_path.items():  # files with no rows: empty shards, as the local engine writes
-            if path not in sinks:
-                empty = shard_target(stage, file)
-                os.makedirs(os.path.dirname(empty), exist_ok=True)
-                if kind == "parquet":
-                    from ..parquet import ParquetWriter, read_schema
-
-                    with ParquetWriter(empty, read_schema(file.path)):
-                        pass
-                else:
-                    with JsonlSink(empty, text_column).writer:
-                        pass
+            if path not in started:
+                with _shard_writer(stage, file, text_column):
+                    pass
         os.chmod(stage, 0o755)
         os.replace(stage, output)
     except BaseException:
@@ -203,6 +186,17 @@ def clean_with_ray(paths: list[str], output: str, *, address: str | None = None,
 
 #: keys of the ``excise`` object kept in JSONL even when null (the others are the error fields of bad rows)
 _ALWAYS = frozenset({"spans", "score", "page_score", "removed_chars", "model"})
+
+
+def _shard_writer(root: str, file: Any, text_column: str) -> Any:
+    """The writer of ``file``'s shard under ``root``, as the local engine makes it (rows go in as dicts)."""
+    from ..errors import ConfigError
+    from ..outputs import shard_sink
+
+    sink = shard_sink(root, file, text_column)
+    if sink is None:
+        raise ConfigError(f"{file.path}: cannot read its Parquet schema")
+    return sink.writer
 
 
 def _source_path(path: str, known: dict[str, Any]) -> str:
