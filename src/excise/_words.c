@@ -14,10 +14,11 @@
  *             (0 where there is none)
  *
  * The common case is read here without making a str per word or a view per unit: a TEXT unit whose
- * normalize.fold is a plain mapping of its characters (ASCII without '&' is lower-cased; any other
- * character must be one that features._compiled_fold says folds the same wherever it stands), and
+ * normalize.fold is a plain mapping of its characters (ASCII is lower-cased, a '&' read as html.unescape
+ * reads it where that is simple: entity_at; any other character must be one that features._compiled_fold
+ * says folds the same wherever it stands), and
  * in which _MAYBE_OBFUSCATED does not match, so that features._words is features._tokens of the
- * folded text. Every other unit (a link, an HTML entity, letters of other scripts, spaced-out
+ * folded text. Every other unit (a link, a rarer HTML entity, letters of other scripts, spaced-out
  * letters or l33t digits) is read by its Python view (the make_view argument of scan,
  * features.UnitView), and the words of that view are looked up in the same tables, so that ids and
  * distinct places agree whichever way a unit was read. tests/test_words_compiled.py holds the two
@@ -895,8 +896,47 @@ scan_word(Scan *sc, const char *s, Py_ssize_t n, Py_ssize_t chars, uint64_t h)
     return 0;
 }
 
+/* What html.unescape makes of the '&' at text[i] (i < end) in the common cases: a '&' it leaves alone
+ * (followed by the end, a blank, '<', '&' or ';', which no character reference starts with) or one of the
+ * references below, spelt exactly so. Writes the character to *out and the number of characters read after
+ * the '&' to *skip; returns 0 for anything else (a unit holding it is read in Python). Python folds the
+ * unit before it unescapes it, but the characters compared here are ASCII, which folding does not touch;
+ * a character beside them that folding removes or changes is not ASCII and sends the unit to Python. */
+static const struct { const char *name; Py_ssize_t len; char c; } ENTITIES[] = {
+    {"quot;", 5, '"'}, {"lt;", 3, '<'}, {"gt;", 3, '>'}, {"amp;", 4, '&'}, {"apos;", 5, '\''},
+};
+
+static int
+entity_at(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, char *out, Py_ssize_t *skip)
+{
+    *out = '&';
+    *skip = 0;
+    if (i + 1 >= end) {
+        return 1;
+    }
+    Py_UCS4 next = PyUnicode_READ(kind, data, i + 1);
+    if (next == ' ' || next == '\t' || next == '\n' || next == '\f' || next == '<' || next == '&' || next == ';') {
+        return 1;
+    }
+    for (size_t e = 0; e < sizeof ENTITIES / sizeof ENTITIES[0]; e++) {
+        Py_ssize_t len = ENTITIES[e].len, k = 0;
+        if (i + len >= end) {
+            continue;
+        }
+        while (k < len && PyUnicode_READ(kind, data, i + 1 + k) == (Py_UCS4)(unsigned char)ENTITIES[e].name[k]) {
+            k++;
+        }
+        if (k == len) {
+            *out = ENTITIES[e].c;
+            *skip = len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* normalize.fold of text[start:end] where it is a mapping of characters: ASCII ones lower-cased
- * ('&' excepted: html.unescape reads it in context), the others as the table's folds say. Writes the
+ * ('&' read in context, as html.unescape reads it: entity_at), the others as the table's folds say. Writes the
  * folded text to sc->folded and UnitView.lower_start (raw[:1].islower()) to *lower_start; returns 1,
  * or 0 where the unit must be read in Python, or -1 with an exception set. */
 static int
@@ -931,7 +971,17 @@ fold_unit(Scan *sc, int kind, const void *data, Py_ssize_t start, Py_ssize_t end
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 128) {
             if (c == '&') {
-                return 0;
+                char decoded;
+                Py_ssize_t skip;
+                if (!entity_at(kind, data, i, end, &decoded, &skip)) {
+                    return 0;
+                }
+                if (vec_reserve(out, 1) < 0) {
+                    return -1;
+                }
+                out->data[out->n++] = decoded;
+                i += skip;  /* a unit starting with '&' does not start in lower case: *lower_start stays 0 */
+                continue;
             }
             if (vec_reserve(out, 1) < 0) {
                 return -1;

@@ -286,7 +286,7 @@ def _checksum(arrays: dict[str, np.ndarray], header: dict[str, Any]) -> str:
     h = hashlib.sha256()
     for name in sorted(arrays):
         h.update(name.encode())
-        h.update(np.ascontiguousarray(arrays[name]).tobytes())
+        h.update(np.ascontiguousarray(arrays[name]))  # the buffer itself: no copy
     decisive = {k: header[k] for k in _DECISIVE if header.get(k) is not None}
     if "page" in decisive:
         h.update(json.dumps(decisive, sort_keys=True).encode("utf-8"))

@@ -78,7 +78,9 @@ def _fold_cached(text: str) -> str:
 
 def _fold(text: str) -> str:
     if not text.isascii():
-        text = _TRANSLATED.sub(_translated, unicodedata.normalize("NFKC", text))
+        if not unicodedata.is_normalized("NFKC", text):  # a quick check, most text is: no copy made then
+            text = unicodedata.normalize("NFKC", text)
+        text = _TRANSLATED.sub(_translated, text)
     if "&" in text:
         text = html.unescape(text)
     text = text.lower()
