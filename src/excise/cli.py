@@ -30,6 +30,7 @@ from .io import (
     Record,
     StdinSource,
     TextWriter,
+    TreeWriter,
     dumps_line,
     error_info,
     expand_inputs,
@@ -50,8 +51,9 @@ from .outputs import (
 )
 from .parallel import Scanner, available_cores
 from .parquet import PARQUET_SUFFIXES
-from .training import DEFAULT_DOCS
+from .site import PageScan, html_files, is_html_input, scan_files
 from .stats import Progress, RunStats
+from .training import DEFAULT_DOCS
 from .types import Result
 
 __all__ = ["build_parser", "highlight", "main"]
@@ -156,7 +158,11 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     """The inputs and the field that holds the text."""
     parser.add_argument("inputs", nargs="*", default=[STDIN], metavar="INPUT",
                         help="a .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .warc or .warc.gz file, a directory "
-                             "of them (read recursively, in sorted order) or '-' for stdin (the default)")
+                             "of them (read recursively, in sorted order) or '-' for stdin (the default); or HTML "
+                             "pages (.html, .htm, ...) and directories of them, such as a site mirror")
+    parser.add_argument("--site", metavar="HOST",
+                        help="HTML: the host of the site the pages belong to; links to other hosts are outbound "
+                             "(default: each page's canonical link, og:url or <base>)")
     _text_field_option(parser, "JSONL field")
 
 
@@ -531,6 +537,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     """``excise clean``: write every record cleaned, in input order."""
     if args.engine == "ray":
         return _clean_with_ray(args)
+    if is_html_input(args.inputs):
+        return _clean_site(args)
     excisor = _excisor(args)
     stdin = StdinSource()
     files = expand_inputs(args.inputs)
@@ -571,13 +579,46 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clean_site(args: argparse.Namespace) -> int:
+    """``excise clean`` of HTML pages: one page to a file (or stdout), pages or directories to a directory
+    mirroring them; every byte that was not cut is written as it was read."""
+    inputs = list(html_files(args.inputs))
+    single = len(inputs) == 1 and not os.path.isdir(args.inputs[0])
+    if not single and args.output == STDIN:
+        raise ConfigError("several HTML pages need an output directory: -o DIR")
+    if not single and os.path.isfile(args.output):
+        raise ConfigError(f"output {args.output!r} is a file; several HTML pages need an output directory")
+    pages = []
+    for item in scan_files(_excisor(args), args.inputs, args.site):
+        if isinstance(item, InputError):
+            raise item  # nothing is written: fix the input and run again
+        pages.append(item)
+    if single and not os.path.isdir(args.output):
+        if args.output == STDIN:
+            sys.stdout.buffer.write(pages[0].cleaned())
+            sys.stdout.flush()
+        else:
+            with TextWriter(args.output) as out:
+                out.write(pages[0].cleaned())
+    else:
+        with TreeWriter(args.output) as tree:
+            for page in pages:
+                tree.write(page.relpath, page.cleaned())
+    changed = sum(bool(p.scan.findings) for p in pages)
+    if not args.quiet:
+        print(f"excise: {len(pages)} pages, {changed} cleaned, "
+              f"{sum(len(p.scan.findings) for p in pages)} spans cut", file=sys.stderr)
+    return 0
+
+
 def _clean_with_ray(args: argparse.Namespace) -> int:
     """``excise clean --engine ray``: see :func:`excise.integrations.ray.clean_with_ray`."""
     if args.output == STDIN or args.resume or args.errors or args.stats:
         raise ConfigError("--engine ray writes a new directory (-o DIR) and takes no --resume, --errors or --stats")
     try:
-        from .integrations.ray import clean_with_ray
         import ray  # noqa: F401
+
+        from .integrations.ray import clean_with_ray
     except ImportError:
         raise ConfigError("--engine ray needs Ray: pip install 'ray[data]'") from None
     Config() if args.threshold is None else Config(threshold=args.threshold)  # a bad threshold fails here, not in Ray
@@ -601,9 +642,50 @@ def _stats(stats: RunStats, args: argparse.Namespace, mode: str) -> dict[str, An
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     """``excise scan``: show the cuts of each document; exit 1 if any record was bad."""
+    if is_html_input(args.inputs):
+        return _scan_site(args)
     with Scanner(_excisor(args), args.jobs) as scanner:
         return _show_scans(args, _scanned(scanner, read_inputs(args.inputs, text_field=args.text_field,
                                                                stdin=StdinSource())))
+
+
+def _scan_site(args: argparse.Namespace) -> int:
+    """``excise scan`` of HTML pages: each page's findings placed in its source; exit 1 when spam is found,
+    2 when a page could not be read (and none had spam), 0 otherwise."""
+    pages = found = spans = unreadable = 0
+    for item in scan_files(_excisor(args), args.inputs, args.site):
+        if isinstance(item, InputError):
+            unreadable += 1
+            print(f"excise: warning: {item}", file=sys.stderr)
+            continue
+        scan = item.scan
+        pages += 1
+        found += bool(scan.findings)
+        spans += len(scan.findings)
+        if args.json:
+            sys.stdout.write(dumps_line(scan.to_dict()).decode("utf-8"))
+        else:
+            _show_page(scan)
+    if not args.json:
+        print(f"{pages} pages, {found} with spam, {spans} spans, {unreadable} unreadable")
+    return 1 if found else 2 if unreadable else 0
+
+
+def _show_page(scan: PageScan) -> None:
+    """One page's findings: where each is, how it is hidden, what it says."""
+    outbound = ", ".join(f"{host} ({n})" for host, n in scan.outbound[:8])
+    print(f"== {scan.path}  score {scan.result.score:.2f}  {len(scan.findings)} spans"
+          + (f"  outbound: {outbound}" if outbound else ""))
+    for f in scan.findings:
+        where = f.element or "(page)"
+        what = ["whole element" if f.whole_element else "text inside"]
+        if f.hidden:
+            what.append("hidden: " + ", ".join(f.hidden))
+        print(f"  {f.line}:{f.column}  {where}  [{'; '.join(what)}]  {f.span.label} {f.span.score:.2f}  "
+              f"{', '.join(f.span.reasons) or '-'}")
+        excerpt = " ".join(f.text.split())
+        print(f"      {excerpt[:157] + '...' if len(excerpt) > 160 else excerpt}")
+    print()
 
 
 def _show_scans(args: argparse.Namespace, records: Iterable[tuple[Record, Result | None]]) -> int:
