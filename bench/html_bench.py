@@ -20,7 +20,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from common import command_line, data_dir, load_excisor, log, markdown_table, model_facts, preamble, write_json
+from common import (
+    command_line,
+    data_dir,
+    load_excisor,
+    log,
+    markdown_table,
+    model_facts,
+    preamble,
+    write_json,
+)
 from html_set import LEGIT_HIDDEN, STYLES, HtmlCase, html_cases
 
 from excise.htmlpage import HtmlPage
