@@ -269,3 +269,58 @@ def test_read_html_encodings(tmp_path: Path) -> None:
     page.write_bytes(b"<p>\xff\xfe odd bytes</p>")
     text, encoding = read_html(page)
     assert encoding == "latin-1" and text.encode(encoding) == page.read_bytes()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+class _Marks(HTMLParser):
+    """Counts what a person would see in the report: highlights, and the page rows of the summary table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks = 0
+        self.rows: list[str] = []
+        self._row: list[str] | None = None
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "mark" and attributes.get("class") == "cut":
+            self.marks += 1
+        if tag == "tr" and attributes.get("class") in ("spam", "clean", "unreadable"):
+            self._row = []
+        for name in ("src", "href"):
+            value = attributes.get(name) or ""
+            if tag in ("link", "script", "img") and value:
+                self.external.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self._row is not None:
+            self.rows.append("".join(self._row))
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._row is not None:
+            self._row.append(data)
+
+
+def test_report_shows_every_page_and_highlights_every_span(tmp_path: Path, seed_text: str) -> None:
+    source, _, _ = seed_page(seed_text)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(source, encoding="utf-8")
+    (site / "about.html").write_text("<html><body><p>We grow tomatoes & peppers.</p></body></html>", encoding="utf-8")
+    report = tmp_path / "report.html"
+    assert main(["scan", str(site), "--report", str(report)]) == 1
+    text = report.read_text(encoding="utf-8")
+    counter = _Marks()
+    counter.feed(text)
+    scan = scan_page(Excisor(), source)
+    assert counter.marks == len(scan.findings) > 0
+    assert len(counter.rows) == 2 and any("about.html" in r for r in counter.rows)
+    assert any("index.html" in r for r in counter.rows)
+    assert counter.external == []  # self-contained
+    assert "display:none" in text and "cheap-pills.example" in text
+    # a span's text is escaped, never markup of the report
+    assert '<a href="http://cheap-pills.example' not in text

@@ -51,6 +51,7 @@ from .outputs import (
 )
 from .parallel import Scanner, available_cores
 from .parquet import PARQUET_SUFFIXES
+from .report import ReportPage, render_report
 from .site import PageScan, html_files, is_html_input, scan_files
 from .stats import Progress, RunStats
 from .training import DEFAULT_DOCS
@@ -213,6 +214,9 @@ def _add_scan(commands: Any, common: argparse.ArgumentParser) -> None:
     _input_options(parser)
     parser.add_argument("--json", action="store_true",
                         help='one JSON object per document: {"id", "source", "line", "score", "spans", ...}')
+    parser.add_argument("--report", metavar="FILE",
+                        help="HTML pages: also write a report a person can read to FILE, one self-contained HTML page "
+                             "(summary, every page, each span in context with where and how it was hidden)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="mark cuts with colour (auto: when stdout is a terminal and NO_COLOR is unset) "
                              "or with [[- -]] brackets")
@@ -652,13 +656,17 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 def _scan_site(args: argparse.Namespace) -> int:
     """``excise scan`` of HTML pages: each page's findings placed in its source; exit 1 when spam is found,
     2 when a page could not be read (and none had spam), 0 otherwise."""
-    pages = found = spans = unreadable = 0
+    pages = found = spans = 0
+    unreadable: list[str] = []
+    kept: list[ReportPage] = []
     for item in scan_files(_excisor(args), args.inputs, args.site):
         if isinstance(item, InputError):
-            unreadable += 1
+            unreadable.append(item.source or str(item))
             print(f"excise: warning: {item}", file=sys.stderr)
             continue
         scan = item.scan
+        if args.report:
+            kept.append(ReportPage.of(scan))
         pages += 1
         found += bool(scan.findings)
         spans += len(scan.findings)
@@ -666,8 +674,12 @@ def _scan_site(args: argparse.Namespace) -> int:
             sys.stdout.write(dumps_line(scan.to_dict()).decode("utf-8"))
         else:
             _show_page(scan)
+    if args.report:
+        with TextWriter(args.report) as out:
+            out.write(render_report(kept, unreadable=unreadable))
     if not args.json:
-        print(f"{pages} pages, {found} with spam, {spans} spans, {unreadable} unreadable")
+        print(f"{pages} pages, {found} with spam, {spans} spans, {len(unreadable)} unreadable"
+              + (f"; report: {args.report}" if args.report else ""))
     return 1 if found else 2 if unreadable else 0
 
 

@@ -25,6 +25,7 @@ hide.
 from __future__ import annotations
 
 import bisect
+from array import array
 import html
 import re
 from dataclasses import dataclass, field
@@ -320,9 +321,10 @@ class HtmlPage:
         builder.close()
         self.source = source
         self.text = "".join(builder.chars)
-        self.starts = builder.starts
-        self.ends = builder.ends
-        self.owner = builder.owner
+        # machine integers: a page's map is three numbers per character of its text
+        self.starts = array("q", builder.starts)
+        self.ends = array("q", builder.ends)
+        self.owner = array("q", builder.owner)
         self.elements = builder.elements
         self._line_starts = builder.line_starts
         self._describe(builder)

@@ -108,13 +108,13 @@ def html_files(paths: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
         if root.is_dir():
             found = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES)
             if not found:
-                yield arg, arg, f"no HTML files ({', '.join(HTML_SUFFIXES)}) in directory {arg}"
+                yield arg, arg, f"no HTML files ({', '.join(HTML_SUFFIXES)}) in this directory"
             for p in found:
                 yield str(p), str(p.relative_to(root)), None
         elif root.is_file():
             yield arg, root.name, None
         else:
-            yield arg, arg, f"no such file or directory: {arg}"
+            yield arg, arg, "no such file or directory"
 
 
 def is_html_input(paths: Sequence[str]) -> bool:
@@ -292,6 +292,6 @@ def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None
         try:
             source, encoding = read_html(path)
         except OSError as exc:
-            yield InputError(f"{path}: cannot read: {exc.strerror or exc}", source=path)
+            yield InputError(f"cannot read: {exc.strerror or exc}", source=path)
             continue
         yield PageFile(relpath, encoding, scan_page(excisor, source, path, site))
