@@ -25,9 +25,9 @@ hide.
 from __future__ import annotations
 
 import bisect
-from array import array
 import html
 import re
+from array import array
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit

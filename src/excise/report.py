@@ -132,8 +132,8 @@ def _card(label: str, value: int, *, alert: bool = False) -> str:
 
 def _page_section(k: int, scan: ReportPage) -> str:
     parts = [f'<section class="page" id="page-{k}"><h2>{_e(scan.path)}</h2>',
-             f'<p class="meta">{len(scan.findings)} spans · injection score {scan.result.score:.2f} · '
-             f"whole-page spam score {scan.result.page_score:.2f}</p>"]
+             (f'<p class="meta">{len(scan.findings)} spans · injection score {scan.result.score:.2f} · '
+              f"whole-page spam score {scan.result.page_score:.2f}</p>")]
     if scan.outbound:
         parts.append("<p>Outbound domains: " + " ".join(f'<span class="tag">{_e(d)} × {n}</span>'
                                                        for d, n in scan.outbound[:30]) + "</p>")
