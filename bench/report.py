@@ -370,6 +370,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus", nargs="*", default=[str(OUT_DIR / n) for n in CORPUS_FILES],
                         help="JSON figures of bench/speed.py and bench/parallel.py for the corpus-scale section "
                              "(default: %(default)s, those that exist)")
+    parser.add_argument("--html", nargs="*", default=[str(OUT_DIR / n) for n in HTML_FILES],
+                        help="JSON figures of bench/html_bench.py and bench/real_html.py for the hacked-site section "
+                             "(default: %(default)s; missing files are left out)")
     parser.add_argument("--no-baselines", action="store_true", help="excise only (a quick look)")
     parser.add_argument("--replot", action="store_true",
                         help="only draw the plots again from the --json figures of an earlier run")
@@ -511,6 +514,8 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
            "python bench/speed.py --mb 50 --core 1 --repeat 3 --json bench/out/speed.json   # corpus scale: one core",
            "python bench/parallel.py --mb 50 --jobs 2 --repeat 5 --json bench/out/parallel.json   # -j 2 against -j 1",
            "python bench/parallel.py --mb 1000 --jobs 2 --repeat 1 --only-jobs --json bench/out/parallel-1gb.json",
+           "python bench/html_bench.py --n 600 --json bench/out/html.json   # hacked sites: the synthetic HTML set",
+           "python bench/real_html.py --json bench/out/real-html.json   # hacked sites: the real posts as HTML",
            command_line(), "```", "",
            f"- date: {datetime.date.today().isoformat()}; revision {revision()}; model `{excisor.model.name}`",
            f"- machine: {machine()}; the whole run took {seconds / 60:.0f} min", "",
@@ -518,6 +523,8 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
            markdown_table(("target", "measured", "met?"), targets(bench, figures)), "",
            "## Targets (issue 4: corpus scale; figures from the last section)", "",
            markdown_table(("target", "measured", "met?"), corpus_targets([Path(p) for p in args.corpus])), "",
+           "## Targets (issue 5: hacked sites; figures from the section on HTML)", "",
+           markdown_table(("target", "measured", "met?"), html_targets([Path(p) for p in args.html])), "",
            "## All methods on all sets (char-F1; clean sets: documents touched)", ""]
     headers = ["method"]
     cols = []
@@ -604,6 +611,7 @@ def render(args: argparse.Namespace, bench: Bench, figures: Mapping[str, Any], p
             "excise in batches of 256, pre-screen on). The throughput of `excise clean` end to end is in the "
             "next section.", ""]
     out += corpus_section([Path(p) for p in args.corpus])
+    out += html_section([Path(p) for p in args.html])
     return "\n".join(out) + "\n"
 
 
@@ -678,6 +686,71 @@ def corpus_section(paths: Sequence[Path]) -> list[str]:
                              f"+{100 * fig.get('cpu_overhead', 0):.1f} % over `-j 1`; the machine's own scaling of "
                              f"a pure CPU loop: {fig.get('machine_ceiling')}x (runs {fig.get('machine_ceilings')})", ""])
     return out + [markdown_table(("run", "throughput", "beside it", "command"), rows), ""]
+
+
+#: the JSON files of bench/html_bench.py and bench/real_html.py the hacked-site section reads, by default
+HTML_FILES = ("html.json", "real-html.json")
+
+
+def html_targets(paths: Sequence[Path]) -> list[list[str]]:
+    """Issue 5's element-level checks, from the JSON of bench/html_bench.py and bench/real_html.py."""
+    found = corpus_figures(paths)
+    rows = []
+    synthetic = next((f for f in found.values() if "summary" in f), None)
+    if synthetic is not None:
+        s = synthetic["summary"]
+        rows.append(["synthetic HTML set: element-level recall ≥ 0.95", f"{s['recall']:.3f} of {s['injected_elements']} "
+                     f"injected elements ({s['pages']} pages)", "yes" if s["recall"] >= 0.95 else "**no**"])
+        rows.append(["legitimate hidden elements flagged ≤ 1 %", f"{s['legit_hidden_flagged']}/{s['legit_hidden']} "
+                     f"({100 * s['legit_hidden_flagged_rate']:.2f} %)",
+                     "yes" if s["legit_hidden_flagged_rate"] <= 0.01 else "**no**"])
+        rows.append(["`excise clean` on HTML: every non-spam byte identical; output parses",
+                     f"by construction (the source minus whole ranges; tested by diff in tests/test_site.py); "
+                     f"legitimate hidden elements left byte for byte: {100 * s['legit_hidden_bytes_kept']:.2f} %",
+                     "yes"])
+    real = next((f for f in found.values() if "located" in f), None)
+    if real is not None:
+        rows.append(["real hacked posts as HTML: found with correct locations",
+                     f"{real['located']}/{real['gold_ranges']} gold spans located (line and source range); char-F1 "
+                     f"{real['f1']:.3f}; clean posts touched {real['clean_touched']}/{real['clean_docs']}",
+                     "yes" if real["located"] == real["gold_ranges"] else "**no**"])
+    return rows
+
+
+def html_section(paths: Sequence[Path]) -> list[str]:
+    """The hacked-site section (issue 5): the synthetic HTML set by style and kind, and the real posts as HTML."""
+    found = corpus_figures(paths)
+    out = ["## Hacked sites: HTML pages", ""]
+    synthetic = next((f for f in found.values() if "summary" in f), None)
+    if synthetic is None and not found:
+        return out + ["No figures: run `bench/html_bench.py` and `bench/real_html.py` with `--json`.", ""]
+    if synthetic is not None:
+        s = synthetic["summary"]
+        out += [f"`{synthetic['command']}`: {s['pages']} pages built by `bench/html_set.py` from test-split hosts and "
+                "spam (its docstring gives the recipe), "
+                f"{s['injected_elements']} injected elements, {s['legit_hidden']} legitimate hidden elements. An "
+                "injected element is found when at least half of its text is cut; a legitimate one is flagged when "
+                "any of its text is.", "",
+                markdown_table(("injection", "elements", "found", "share of its source removed by clean"),
+                               [[k, v["n"], f"{v['recall']:.3f}", f"{v['source_removed']:.3f}"]
+                                for k, v in s["recall_by_style"].items()]
+                               + [["**all**", s["injected_elements"], f"**{s['recall']:.3f}**", ""]]), "",
+                markdown_table(("legitimate hidden element", "elements", "flagged"),
+                               [[k, v["n"], v["flagged"]] for k, v in s["flagged_by_kind"].items()]
+                               + [["**all**", s["legit_hidden"], f"**{s['legit_hidden_flagged']} "
+                                   f"({100 * s['legit_hidden_flagged_rate']:.2f} %)**"]]), "",
+                f"Pages without injection touched: {s['clean_pages_touched']}/{s['clean_pages']}; legitimate text "
+                f"characters cut: {100 * s['legit_chars_cut_share']:.3f} %.", ""]
+    real = next((f for f in found.values() if "located" in f), None)
+    if real is not None:
+        out += [f"`{real['command']}`: the real hacked posts (`real-dev/xebia_gold.jsonl`) rendered to HTML by "
+                "markdown-it, gold spans carried into the source by marks (definitions of reference links, which a "
+                "rendered page does not show, are not scored).", "",
+                markdown_table(("posts", "gold spans on the page", "located", "P", "R", "F1", "clean posts touched"),
+                               [[real["docs"], real["gold_ranges"], real["located"], f"{real['precision']:.3f}",
+                                 f"{real['recall']:.3f}", f"{real['f1']:.3f}",
+                                 f"{real['clean_touched']}/{real['clean_docs']}"]]), ""]
+    return out
 
 
 SET_NOTES = {

@@ -10,7 +10,8 @@ to report one by one) and builds
 - ``text``: the page's text, block elements on lines of their own (a blank line
   between paragraphs, a line break for ``<br>``, list items and table rows),
   runs of white space as one blank, and each link written as
-  ``<a href="URL">words</a>`` so that the engine sees its target;
+  ``[words](URL)`` so that the engine sees its target (in markdown's form: the engine learnt
+  links in prose from pages written so, where an HTML anchor in the text is mostly an injection);
 - ``starts``/``ends``: for each character of ``text``, the source range it stands
   for (an entity's whole ``&amp;``, a link's whole start tag);
 - ``owner``: for each character, the innermost element it belongs to;
@@ -207,7 +208,7 @@ class _Builder(HTMLParser):
             if self.is_outbound(href):
                 if self.chars and (self.pending_break or self.space):
                     self._emit_gap(start)
-                self._put(f'<a href="{href}">', start, open_end, element.index)
+                self._put("[", start, open_end, element.index)
         if tag in ("script", "style"):
             self.raw_tag = tag
 
@@ -228,7 +229,7 @@ class _Builder(HTMLParser):
             element.end = end
             if element.tag == "a" and self.is_outbound(element.href) and not self._silent():
                 a, b = end_tag if end_tag is not None and len(self.stack) == depth else (end, end)
-                self._put("</a>", a, b, index)
+                self._put(f"]({_markdown_url(element.href)})", a, b, index)
             if element.tag in PARAGRAPHS:
                 self._break(2)
             elif element.tag in LINES:
@@ -283,6 +284,11 @@ class _Builder(HTMLParser):
     def close(self) -> None:
         super().close()
         self._close_to(0, len(self.source))
+
+
+def _markdown_url(href: str) -> str:
+    """A link target as a markdown link holds it: no blanks, no parentheses."""
+    return "".join("%20" if c.isspace() else "%28" if c == "(" else "%29" if c == ")" else c for c in href.strip())
 
 
 def link_host(href: str) -> str:

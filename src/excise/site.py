@@ -32,7 +32,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
 _FRAME = frozenset(["html", "head", "body", "main"])
 #: an element holding one of these holds more than words: only the cut words are removed from it
 _CONTENT = frozenset(["img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas", "input", "select", "textarea", "button", "form", "script", "style", "table"])
-_HREF_IN_TEXT = re.compile(r'<a href="([^"]*)">')
+_LINK_IN_TEXT = re.compile(r"\]\(([^)\s]*)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ def _finding(page: HtmlPage, span: Span) -> Finding:
             hidden.extend(r for r in page.elements[owner].hidden if r not in hidden)
     text = page.text[a:b]
     return Finding(span, source_start, source_end, line, column, holder.selector if holder else "", whole,
-                   tuple(hidden), tuple(_HREF_IN_TEXT.findall(text)), text)
+                   tuple(hidden), tuple(_LINK_IN_TEXT.findall(text)), text)
 
 
 def _chars_within(page: HtmlPage, element: Element, a: int, b: int) -> int:
