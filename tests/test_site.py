@@ -324,3 +324,32 @@ def test_report_shows_every_page_and_highlights_every_span(tmp_path: Path, seed_
     assert "display:none" in text and "cheap-pills.example" in text
     # the spam's links are shown as text, never as links a reader could follow
     assert "](http://cheap-pills.example/buy-cialis)" in text and 'href="http://cheap-pills' not in text
+
+
+def _warc_response(n: int, url: str, body: bytes) -> bytes:
+    http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2024-01-01T03:04:05Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n").encode()
+    return head + http + b"\r\n\r\n"
+
+
+def test_a_warc_crawl_of_the_site_is_scanned_page_by_page(tmp_path: Path, seed_text: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("fastwarc", reason="FastWARC (the corpus extra) is not installed")
+    source, spam, _ = seed_page(seed_text)
+    clean = "<html><body><p>Opening hours: nine to five, every day but Sunday.</p></body></html>"
+    crawl = tmp_path / "crawl.warc"
+    crawl.write_bytes(_warc_response(1, "https://www.quick.example/russia", source.encode())
+                      + _warc_response(2, "https://www.quick.example/hours", clean.encode()))
+    assert main(["scan", "--html", str(crawl), "--json"]) == 1
+    pages = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [p["path"] for p in pages] == ["https://www.quick.example/russia", "https://www.quick.example/hours"]
+    hidden = [s for s in pages[0]["spans"] if s["hidden"]]
+    assert hidden and source[hidden[0]["source_start"] : hidden[0]["source_end"]] in spam
+    assert pages[1]["spans"] == []
+    page = tmp_path / "hours.html"
+    page.write_text(clean, encoding="utf-8")
+    assert main(["clean", str(crawl), str(page), "-o", str(tmp_path / "out")]) == 2  # no HTML file to write back
+    assert "excise scan --html" in capsys.readouterr().err

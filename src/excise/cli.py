@@ -214,6 +214,8 @@ def _add_scan(commands: Any, common: argparse.ArgumentParser) -> None:
     _input_options(parser)
     parser.add_argument("--json", action="store_true",
                         help='one JSON object per document: {"id", "source", "line", "score", "spans", ...}')
+    parser.add_argument("--html", action="store_true",
+                        help="read .warc inputs as HTML pages (a crawl of a site), not as corpus records")
     parser.add_argument("--report", metavar="FILE",
                         help="HTML pages: also write a report a person can read to FILE, one self-contained HTML page "
                              "(summary, every page, each span in context with where and how it was hidden)")
@@ -586,6 +588,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 def _clean_site(args: argparse.Namespace) -> int:
     """``excise clean`` of HTML pages: one page to a file (or stdout), pages or directories to a directory
     mirroring them; every byte that was not cut is written as it was read."""
+    if any(p.lower().endswith((".warc", ".warc.gz")) for p in args.inputs):
+        raise ConfigError("excise clean writes HTML pages from HTML files: scan a WARC crawl with 'excise scan --html', "
+                          "clean the site's own files")
     inputs = list(html_files(args.inputs))
     single = len(inputs) == 1 and not os.path.isdir(args.inputs[0])
     if not single and args.output == STDIN:
@@ -646,7 +651,7 @@ def _stats(stats: RunStats, args: argparse.Namespace, mode: str) -> dict[str, An
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     """``excise scan``: show the cuts of each document; exit 1 if any record was bad."""
-    if is_html_input(args.inputs):
+    if args.html or is_html_input(args.inputs):
         return _scan_site(args)
     with Scanner(_excisor(args), args.jobs) as scanner:
         return _show_scans(args, _scanned(scanner, read_inputs(args.inputs, text_field=args.text_field,

@@ -20,7 +20,7 @@ from typing import Any
 
 from .engine import Excisor
 from .errors import InputError
-from .htmlpage import Element, HtmlPage, link_host
+from .htmlpage import Element, HtmlPage, link_host, page_site
 from .types import Result, Span
 
 __all__ = ["HTML_SUFFIXES", "Finding", "PageFile", "PageScan", "clean_html", "html_files", "is_html_input",
@@ -100,6 +100,10 @@ def read_html(path: str | Path) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+def _is_warc(path: str) -> bool:
+    return path.lower().endswith((".warc", ".warc.gz"))
+
+
 def html_files(paths: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
     """(path, path relative to its argument, error) for each HTML file of the arguments; directories are
     walked in sorted order."""
@@ -119,10 +123,15 @@ def html_files(paths: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
 
 def is_html_input(paths: Sequence[str]) -> bool:
     """Whether the command-line inputs are HTML pages: files with an HTML suffix, or directories holding some
-    and no record files."""
+    and no record files (WARC files among HTML pages are read as pages too; WARC files alone are records,
+    unless the ``--html`` option says otherwise)."""
+    if all(_is_warc(arg) for arg in paths):
+        return False
     if not paths:
         return False
     for arg in paths:
+        if _is_warc(arg):
+            continue  # a crawl of the site: its HTML responses are the pages
         root = Path(arg)
         if root.is_dir():
             names = [p.name.lower() for p in root.rglob("*") if p.is_file()]
@@ -289,9 +298,25 @@ def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None
         if error is not None:
             yield InputError(error, source=path)
             continue
+        if _is_warc(path):
+            yield from _warc_pages(excisor, path, site)
+            continue
         try:
             source, encoding = read_html(path)
         except OSError as exc:
             yield InputError(f"cannot read: {exc.strerror or exc}", source=path)
             continue
         yield PageFile(relpath, encoding, scan_page(excisor, source, path, site))
+
+
+def _warc_pages(excisor: Excisor, path: str, site: str | None) -> Iterator[PageFile | InputError]:
+    """The HTML responses of a WARC file (a crawl of the site), each scanned as a page named by its URL."""
+    from .warc import read_warc_file
+
+    for record in read_warc_file(path, "html", markup=True):
+        if record.text is None:
+            yield InputError(record.error or "cannot read this record", source=path, line=record.line)
+            continue
+        url = str((record.data or {}).get("url") or f"{path}#{record.line}")
+        yield PageFile(url, "utf-8", scan_page(excisor, record.text, url, site if site is not None else
+                                               (page_site(record.text) or link_host(url))))

@@ -18,7 +18,8 @@ from typing import Any
 from .errors import ConfigError
 from .io import ReadCounter, Record, _failure
 
-__all__ = ["WARC_FIELDS", "WARC_SUFFIXES", "html_to_text", "read_warc_file", "require", "warc_schema"]
+__all__ = ["WARC_FIELDS", "WARC_SUFFIXES", "decode_html", "html_to_text", "read_warc_file", "require",
+           "warc_schema"]
 
 WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
 
@@ -46,17 +47,27 @@ def warc_schema(text_field: str) -> Any:
     return pa.schema([(name, pa.string()) for name in (*WARC_FIELDS, text_field)])
 
 
-def html_to_text(body: bytes, charset: str | None = None) -> str:
-    """The visible text of an HTML page, decoded by its declared charset or, failing that, by detection."""
+def decode_html(body: bytes, charset: str | None = None) -> str:
+    """An HTML page's bytes decoded by its declared charset or, failing that, by detection."""
+    require()
     from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
+    return bytes_to_str(body, charset or detect_encoding(body))
+
+
+def html_to_text(body: bytes, charset: str | None = None) -> str:
+    """The visible text of an HTML page, decoded by its declared charset or, failing that, by detection."""
     _, html2text = require()
-    html = bytes_to_str(body, charset or detect_encoding(body))
-    return html2text.extract_plain_text(html, preserve_formatting=True, links=False, alt_texts=False)
+    return html2text.extract_plain_text(decode_html(body, charset), preserve_formatting=True, links=False,
+                                        alt_texts=False)
 
 
-def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = None) -> Iterator[Record]:
+def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = None, *, markup: bool = False
+                   ) -> Iterator[Record]:
     """The HTML responses of one WARC file as records; a damaged or cut file ends with one bad record.
+
+    ``markup``: the record's text is the page's HTML itself (decoded), not its extracted text: for
+    scanning a site's pages (:mod:`excise.site`).
 
     Bodies sent with a content or transfer encoding (gzip, chunked) are decoded
     first. FastWARC stops quietly where a file is cut, handing over the cut record
@@ -78,7 +89,7 @@ def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = Non
                 if counter is not None:  # the bytes taken from the file so far, for the progress line
                     counter.bytes += fh.tell() - read
                     read = fh.tell()
-                document = _document(path, position, record, warc, text_field)
+                document = _document(path, position, record, warc, text_field, markup)
                 if document is not None:
                     held = document
         if cut:
@@ -96,7 +107,8 @@ def read_warc_file(path: str, text_field: str, counter: ReadCounter | None = Non
         yield _failure(path, position + 1, f"damaged WARC file: {exc}; records from this one on are lost")
 
 
-def _document(path: str, position: int, record: Any, warc: Any, text_field: str) -> Record | None:
+def _document(path: str, position: int, record: Any, warc: Any, text_field: str, markup: bool = False
+              ) -> Record | None:
     """The record of one HTML response (a bad one if its text cannot be read); ``None`` for anything else."""
     if record.record_type != warc.WarcRecordType.response or not record.is_http:
         return None
@@ -113,7 +125,7 @@ def _document(path: str, position: int, record: Any, warc: Any, text_field: str)
     data = {"url": headers.get("WARC-Target-URI"), "warc_record_id": record.record_id,
             "date": headers.get("WARC-Date")}
     try:
-        text = html_to_text(body, record.http_charset)
+        text = decode_html(body, record.http_charset) if markup else html_to_text(body, record.http_charset)
     except Exception as exc:  # noqa: BLE001 - Resiliparse's parser errors vary
         return _failure(path, position, f"cannot extract the text of {data['url']}: {exc}", data=data)
     data[text_field] = text
