@@ -617,7 +617,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def test_every_command_and_option_has_help() -> None:
     parser = cli.build_parser()
     commands = _subparsers(parser)
-    assert set(commands) == {"clean", "scan", "eval", "train"}
+    assert set(commands) == {"clean", "scan", "eval", "train", "memory"}
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             assert all(choice.help for choice in action._choices_actions)

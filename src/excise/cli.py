@@ -39,6 +39,7 @@ from .io import (
     read_inputs,
     read_records,
 )
+from .memory import Memory
 from .outputs import (
     JsonlSink,
     ParquetSink,
@@ -71,6 +72,8 @@ examples:
   cat page.txt | excise clean                         stdin to stdout
   excise clean crawl.jsonl --on-error skip --errors bad.jsonl -o clean.jsonl
   excise scan page.txt                                show what would be cut, and why
+  excise scan site/ --report report.html              a hacked site's pages: where the spam is, how it is hidden
+  excise clean shards/ -o clean/ --memory             two passes: campaigns found once are cut everywhere
   excise eval ../shared/data/real-dev/xebia_gold.jsonl --by id
 """
 
@@ -130,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scan(commands, common)
     _add_eval(commands, common)
     _add_train(commands, common)
+    _add_memory(commands, common)
     return parser
 
 
@@ -193,6 +197,14 @@ def _add_clean(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action="store_true",
                         help="with an output directory of shards: skip the input files whose output is there "
                              "(written whole, so complete)")
+    parser.add_argument("--memory", action="store_true",
+                        help="two passes over the inputs: the first remembers the spans cut with confidence (their "
+                             "word shingles and vocabulary: the run's spam campaigns), the second cleans with that "
+                             "memory (see excise.memory); not for stdin")
+    parser.add_argument("--memory-in", metavar="FILE",
+                        help="clean with the memory saved in FILE (one pass; with --memory, the first pass adds to it)")
+    parser.add_argument("--memory-out", metavar="FILE",
+                        help="save the memory to FILE (see 'excise memory show FILE')")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress line (it is drawn only when stderr is a terminal anyway)")
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -545,10 +557,14 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         return _clean_with_ray(args)
     if is_html_input(args.inputs):
         return _clean_site(args)
+    if args.memory and STDIN in args.inputs:
+        raise ConfigError("--memory reads the inputs twice: give files, not stdin")
     excisor = _excisor(args)
     stdin = StdinSource()
     files = expand_inputs(args.inputs)
     mode = _clean_mode(args, files, stdin)
+    if args.memory or args.memory_in:
+        excisor.memory = _memory(args, excisor, files)
     stats = RunStats()
     if args.resume:
         if mode != "shards":
@@ -617,6 +633,52 @@ def _clean_site(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"excise: {len(pages)} pages, {changed} cleaned, "
               f"{sum(len(p.scan.findings) for p in pages)} spans cut", file=sys.stderr)
+    return 0
+
+
+def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]) -> Memory:
+    """The corpus memory of a ``clean``: loaded (``--memory-in``), then learnt over the inputs (``--memory``),
+    saved (``--memory-out``)."""
+    memory = Memory.load(args.memory_in) if args.memory_in else Memory()
+    if args.memory:
+        with Scanner(excisor, args.jobs) as scanner:
+            for record, result in _scanned(scanner, read_records(files, text_field=args.text_field)):
+                if result is not None and record.text is not None:
+                    memory.learn(record.text, result)
+        if not args.quiet:
+            facts = memory.summary(0)
+            print(f"excise: memory: {facts['spans']} spans of {facts['documents']} documents remembered, "
+                  f"{facts['usable']} shingles and {facts['words']} words usable", file=sys.stderr)
+    if args.memory_out:
+        memory.save(args.memory_out)
+    return memory
+
+
+def _add_memory(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``excise memory show``."""
+    parser = commands.add_parser("memory", parents=[common], help="look into a corpus memory file",
+                                 description="Show what a memory file saved by 'excise clean --memory-out' holds: "
+                                             "its size, the vocabulary it learnt, its most repeated spans.")
+    parser.add_argument("action", choices=("show",), help="show: print what the memory holds")
+    parser.add_argument("file", metavar="FILE", help="a memory file written by 'excise clean --memory-out'")
+    parser.add_argument("--top", type=int, default=10, help="examples and words to show (default: %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print it as JSON")
+    parser.set_defaults(handler=_cmd_memory)
+
+
+def _cmd_memory(args: argparse.Namespace) -> int:
+    """``excise memory show FILE``."""
+    facts = Memory.load(args.file).summary(args.top)
+    if args.json:
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{facts['documents']} documents and {facts['spans']} spans learnt from ({facts['seen']} read); "
+          f"{facts['shingles']} shingles remembered, {facts['usable']} usable, {facts['boilerplate']} set aside as "
+          f"ordinary repeated text; {facts['words']} words usable")
+    if facts["vocabulary"]:
+        print("vocabulary: " + ", ".join(f"{w} ({n})" for w, n in facts["vocabulary"]))
+    for item in facts["top"]:
+        print(f"  {item['documents']:>5} documents  {item['example']}")
     return 0
 
 

@@ -12,8 +12,17 @@ from .bounds import DocBounds
 from .config import Config
 from .decode import entry_costs, viterbi_runs
 from .families import family_of
-from .features import (DENSE_NAMES, DocWords, PlainTextView, UnitView, batch_dense_features, batch_views, references,
-                       view_units)
+from .features import (
+    DENSE_NAMES,
+    DocWords,
+    PlainTextView,
+    UnitView,
+    batch_dense_features,
+    batch_views,
+    references,
+    view_units,
+)
+from .memory import PROMOTED, Memory
 from .model import Model
 from .normalize import fold
 from .segment import LINK, REFDEF, TEXT, Unit, capital_seams, segment
@@ -30,22 +39,25 @@ class Excisor:
     """
 
     def __init__(self, model: str | Path | Model | None = None, *, config: Config | None = None,
-                 **options: Any) -> None:
+                 memory: Memory | None = None, **options: Any) -> None:
         # a model handed over in memory has no file to reload from, so it travels when pickled
         self._inline = isinstance(model, Model)
         self._model_path = None if self._inline else model
         self._model: Model | None = model if isinstance(model, Model) else None
         self.config = config if config is not None else Config(**options)
+        #: a corpus memory (:mod:`excise.memory`): units carrying its campaigns' fingerprints are promoted
+        self.memory = memory
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model_path": self._model_path, "config": self.config,
-                "model": self._model if self._inline else None}
+                "model": self._model if self._inline else None, "memory": self.memory}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._model_path = state["model_path"]
         self.config = state["config"]
         self._model = state.get("model")
         self._inline = self._model is not None
+        self.memory = state.get("memory")
 
     @property
     def model(self) -> Model:
@@ -100,40 +112,67 @@ class Excisor:
         results = [Result(model=model.name, length=len(text)) for text in texts]
         todo: list[int] = []
         units: list[list[Unit]] = []
+        screened: list[bool] = []  # let through by the memory alone, the pre-screen would have passed it over
         for i, text in enumerate(texts):
-            if not text or text.isspace() or (self.config.screen and not model.screen.passes(text)):
+            if not text or text.isspace():
+                continue
+            passed = not self.config.screen or model.screen.passes(text)
+            if not passed and not (self.memory is not None and self.memory.mentions(text)):
                 continue
             doc_units = segment(text)
             if doc_units:
                 todo.append(i)
                 units.append(doc_units)
+                screened.append(not passed)
         if not todo:
             return results
         batch = [texts[i] for i in todo]
         views, words, X, proba, docs = self._batch_proba(batch, units)
-        again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray]] = []
+        proba, promoted = self._remembered(batch, units, X, proba, docs, screened)
+        again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray, np.ndarray]] = []
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
             doc_views, lens, doc_X, doc_proba = views[rows], words.lens[rows], X[rows], proba[rows]
             runs = self._runs(text, doc_units, doc_views, lens, doc_X, doc_proba)
             looked = (_second_look(text, doc_units, lens, doc_proba, runs, self.config.threshold)
                       if self.config.second_look else None)
             if looked is None:
-                results[i] = self._result(text, doc_units, doc_X, doc_proba, runs)
+                results[i] = self._result(text, doc_units, doc_X, doc_proba, runs, promoted[rows])
             else:
-                again.append((i, *looked, doc_X, doc_proba))
+                again.append((i, *looked, doc_X, doc_proba, promoted[rows]))
         if again:
             # the second look: the documents whose units were split, through the pipeline again as a batch;
             # every unit that was not split keeps what the first pass found for it
-            views, words, X, proba, docs = self._batch_proba([texts[i] for i, *_ in again], [a[1] for a in again])
-            for (i, pieces, origin, first_X, first_proba), rows in zip(again, docs.slices()):
-                doc_X, doc_proba = X[rows], proba[rows]
+            again_texts, again_units = [texts[i] for i, *_ in again], [a[1] for a in again]
+            views, words, X, proba, docs = self._batch_proba(again_texts, again_units)
+            proba, promoted = self._remembered(again_texts, again_units, X, proba, docs,
+                                               [screened[todo.index(i)] for i, *_ in again])
+            for (i, pieces, origin, first_X, first_proba, first_promoted), rows in zip(again, docs.slices()):
+                doc_X, doc_proba, doc_promoted = X[rows], proba[rows], promoted[rows]
                 kept = np.array(origin)
                 same = kept >= 0
                 doc_X[same] = first_X[kept[same]]
                 doc_proba[same] = first_proba[kept[same]]
+                doc_promoted[same] = first_promoted[kept[same]]
                 runs = self._runs(texts[i], pieces, views[rows], words.lens[rows], doc_X, doc_proba)
-                results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs)
+                results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs, doc_promoted)
         return results
+
+    def _remembered(self, texts: Sequence[str], units: Sequence[list[Unit]], X: np.ndarray, proba: np.ndarray,
+                    docs: DocBounds, screened: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
+        """The probabilities with the units the memory promotes raised to ``PROMOTED``, and which those are.
+
+        In a document only the memory let through (``screened``) the model's own scores are set to 0: the
+        memory adds what it recognises there, and nothing else of a page the pre-screen would have passed
+        over is cut.
+        """
+        if self.memory is None:
+            return proba, np.zeros(len(proba), dtype=bool)
+        promoted = self.memory.promote(texts, units, X, proba, self.config.threshold, screened)
+        proba = np.where(promoted, np.maximum(proba, PROMOTED), proba)
+        for rows, alone in zip(docs.slices(), screened):
+            if alone:
+                proba[rows] = np.where(promoted[rows], proba[rows], 0.0)
+        return proba, promoted
 
     def _runs(self, text: str, units: list[Unit], views: Sequence[UnitView | PlainTextView], lens: np.ndarray,
               X: np.ndarray, proba: np.ndarray) -> list[tuple[int, int]]:
@@ -176,11 +215,14 @@ class Excisor:
         return _runs_of(cut)
 
     def _result(self, text: str, units: list[Unit], X: np.ndarray, proba: np.ndarray,
-                runs: list[tuple[int, int]]) -> Result:
-        """The result of one document: a span for each run of units to cut."""
+                runs: list[tuple[int, int]], promoted: np.ndarray | None = None) -> Result:
+        """The result of one document: a span for each run of units to cut (``promoted``: the units the memory
+        promoted, which add the reason "campaign")."""
         spans: list[Span] = []
         for a, b in runs:
             span = _span(text, units, X, proba, a, b)
+            if promoted is not None and promoted[a:b].any():
+                span = Span(span.start, span.end, span.label, span.score, (*span.reasons, "campaign"))
             wrapped = _wrapped_words(text, units, a, b)
             if wrapped is not None and self._ordinary(text[wrapped[0]:wrapped[1]]):
                 # a link wrapped around the sentence's own words: cut the link, keep the words

@@ -1,0 +1,127 @@
+"""Corpus memory on a campaign the model never saw: one pass against two (``excise clean --memory``).
+
+The corpus (seeded, rebuilt from ``../shared/data``): ``--campaigns`` test-split spam texts
+of ``--family`` are the campaigns' templates; ``--injected`` test-split hosts get one of
+them each (sentences of the template, in the nine styles of the synthetic set, 15 % of
+documents twice: :class:`excise.training.synth.Injector` drawing from the templates only),
+beside ``--clean`` other test-split hosts left as they are (hard negatives among them).
+The model must be one trained without the family, for instance the one
+``python bench/lofo.py --families loans --keep-models DIR`` trains and keeps.
+
+Scored on the same documents: char-F1 over the injected ones and documents touched among
+the clean ones (and the hard negatives among them), with the model alone and with the
+memory the first pass gathered; seconds for each.
+
+    python bench/memory_bench.py --model DIR/lofo-loans.npz --family loans --json bench/out/memory.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from common import (
+    command_line,
+    data_dir,
+    load_excisor,
+    markdown_table,
+    model_facts,
+    preamble,
+    write_json,
+)
+
+from excise.engine import Excisor
+from excise.evaluate import evaluate
+from excise.memory import Memory
+from excise.training.sources import clean_hosts, spam_pieces
+from excise.training.synth import Injector, keyword_anchors
+
+
+def campaign_corpus(data: Path, family: str, campaigns: int, injected: int, clean: int, seed: int
+                    ) -> list[dict[str, Any]]:
+    """Gold records: ``injected`` hosts carrying one of ``campaigns`` templates of ``family``, ``clean`` hosts."""
+    rng = random.Random(seed)
+    spam = [p for p in spam_pieces(data) if p.split == "test" and p.family == family]
+    if not spam:
+        sys.exit(f"error: no test-split spam texts of family {family!r}")
+    templates = rng.sample(spam, min(campaigns, len(spam)))
+    hosts = [h for h in clean_hosts(data) if h.split == "test"]
+    anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] == family]
+    injector = Injector(templates, anchors, seed=seed, filler=[h.text for h in hosts])
+    gold = [d.to_gold() for d in injector.make(hosts, injected, clean_share=0.0, prefix=f"campaign-{family}")]
+    for h in rng.sample(hosts, min(clean, len(hosts))):
+        gold.append({"id": f"clean:{h.id}", "text": h.text, "spans": [], "style": "clean",
+                     "hard_negative": h.hard_negative})
+    rng.shuffle(gold)
+    return gold
+
+
+def run(excisor: Excisor, gold: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    started = time.process_time()
+    report = evaluate(excisor, gold)
+    seconds = time.process_time() - started
+    return report.overall.to_dict(), seconds
+
+
+def touched(excisor: Excisor, gold: Sequence[dict[str, Any]]) -> int:
+    """Clean hard negatives (hosts about what spam is about, left as they are) that lose any character."""
+    return sum(bool(excisor.scan(g["text"]).spans) for g in gold if g.get("hard_negative") and not g["spans"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", required=True, help="a model trained without --family")
+    parser.add_argument("--family", required=True, help="the campaign's spam family (absent from the model)")
+    parser.add_argument("--campaigns", type=int, default=6, help="templates (default: %(default)s)")
+    parser.add_argument("--injected", type=int, default=300, help="injected documents (default: %(default)s)")
+    parser.add_argument("--clean", type=int, default=1000, help="clean documents (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=1234, help="corpus seed (default: %(default)s)")
+    parser.add_argument("--data", help="data folder (default: ../shared/data)")
+    parser.add_argument("--json", metavar="OUT", help="write the figures as JSON")
+    args = parser.parse_args(argv)
+    data = data_dir(args.data)
+    plain = load_excisor(args.model)
+    gold = campaign_corpus(data, args.family, args.campaigns, args.injected, args.clean, args.seed)
+    single, single_s = run(plain, gold)
+    started = time.process_time()
+    memory = Memory()
+    texts = [g["text"] for g in gold]
+    for lo in range(0, len(texts), 128):
+        for text, result in zip(texts[lo : lo + 128], plain.scan_batch(texts[lo : lo + 128])):
+            memory.learn(text, result)
+    learn_s = time.process_time() - started
+    remembering = Excisor(plain.model, memory=memory)
+    second, second_s = run(remembering, gold)
+    hard = sum(1 for g in gold if g.get("hard_negative") and not g["spans"])
+    figures = {"family": args.family, "campaigns": args.campaigns, "injected": args.injected, "clean": args.clean,
+               "seed": args.seed, "single": single, "memory": second, "gain": round(second["f1"] - single["f1"], 4),
+               "hard_negatives": hard, "hard_touched_single": touched(plain, gold),
+               "hard_touched_memory": touched(remembering, gold), "seconds_single": round(single_s, 1),
+               "seconds_memory": round(learn_s + second_s, 1), "memory_summary": memory.summary(5),
+               "command": command_line()}
+    print(preamble("excise corpus memory on an unseen campaign", [command_line()], data=data,
+                   **model_facts(plain, args.model),
+                   corpus=f"{args.injected} hosts injected from {args.campaigns} {args.family} templates, "
+                          f"{args.clean} clean hosts ({hard} hard negatives), seed {args.seed}"))
+    print()
+    rows = []
+    for name, fig, seconds, hard_touched in (("model alone (one pass)", single, single_s, figures["hard_touched_single"]),
+                                             ("with memory (two passes)", second, learn_s + second_s,
+                                              figures["hard_touched_memory"])):
+        rows.append([name, f"{fig['precision']:.3f}", f"{fig['recall']:.3f}", f"**{fig['f1']:.3f}**",
+                     f"{fig['clean_touched']}/{fig['clean_docs']}", f"{hard_touched}/{hard}", f"{seconds:.1f}"])
+    print(markdown_table(["run", "P", "R", "F1", "clean documents touched", "hard negatives touched", "CPU s"], rows))
+    print(f"\nF1 gain: {figures['gain']:+.3f}; memory: {memory.summary(0)['usable']} usable shingles, "
+          f"{memory.summary(0)['words']} usable words from {memory.spans} spans of {memory.documents} documents")
+    if args.json:
+        write_json(args.json, figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

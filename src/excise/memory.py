@@ -1,0 +1,265 @@
+"""Corpus memory: what a run has cut with confidence, remembered so that the rest of the corpus is read with it.
+
+Injected spam is a campaign: the same sentences, lightly spun, pushed into
+thousands of pages. One document at a time, a model that has never seen the
+family's words must rediscover the campaign in every page, and misses it where
+the page gives little away (a spam sentence spliced into a paragraph). A run
+over a corpus sees it many times: where it stands out (a block of links, a URL
+in a sentence), the model cuts it with confidence; :class:`Memory` keeps its
+fingerprints, and a second pass promotes the units elsewhere that carry them.
+
+Fingerprints are hashes of word shingles (``SHINGLE`` consecutive words of the
+folded, de-obfuscated text: spinning one word leaves the shingles around it), and
+the hosts the spans link to. Safety:
+
+- only spans cut with confidence (score ≥ ``CONFIDENT``) that are off-topic for
+  their page or carry links teach the memory, and a shingle counts only once it
+  comes from ``MIN_DOCS`` documents;
+- a shingle also seen in the text a run keeps (``kept``, counted for remembered
+  shingles only, so memory stays bounded) in more documents than in spam is
+  ordinary repeated text (boilerplate, quotes, licences) and is not used;
+- a unit is promoted only when at least ``MATCH`` of its shingles are
+  remembered, and only when it does not fit its page (cohesion below
+  ``MAX_COHESION``): a health page about sildenafil keeps its own sentences
+  whatever pharma campaign is in memory.
+
+The memory is a plain JSON file (:meth:`Memory.save`, :meth:`Memory.load`);
+``excise memory show`` prints what it holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
+from .features import DENSE_NAMES, STOPWORDS, _words
+from .normalize import deobfuscate, fold
+from .types import Result
+
+__all__ = ["CONFIDENT", "MATCH", "Memory"]
+
+SHINGLE = 4  # words
+#: a span teaches the memory from this score on
+CONFIDENT = 0.9
+#: a shingle is used once it comes from spans of this many documents
+MIN_DOCS = 3
+#: a unit is promoted when this share of its shingles is remembered
+MATCH = 0.5
+#: ... and when less than this share of its content words is found elsewhere on its page
+MAX_COHESION = 0.5
+#: the probability a promoted unit gets (the decoder still decides the runs)
+PROMOTED = 0.99
+#: a word is learnt once confident spans of this many documents hold it
+MIN_WORD_DOCS = 3
+#: ... and is strong evidence from this log ratio on (spam documents' share over kept documents' share)
+STRONG_WORD = 1.0
+#: a unit is promoted by its vocabulary when this share of its content words (at least MIN_WORDS) is strong
+VOCABULARY_MATCH = 0.25
+MIN_WORDS = 3
+#: remembered shingles at most (the rarest are forgotten first): bounds memory whatever the corpus size
+CAPACITY = 2_000_000
+#: a span teaches the memory only with one of these reasons: it does not fit its page, or it links out
+_TEACHING = frozenset(["off-topic", "link", "link-run", "inline-url", "link-reference-block"])
+
+_COHESION = DENSE_NAMES.index("cohesion")
+FORMAT = 1
+
+
+def content_words(text: str) -> set[str]:
+    """The distinct content words of ``text``: folded, de-obfuscated, four letters or more, no stopwords."""
+    return {w for w in _words(deobfuscate(fold(text))) if len(w) > 3 and w not in STOPWORDS and not w.isdigit()}
+
+
+def shingles(text: str) -> set[int]:
+    """The hashes of the ``SHINGLE``-word shingles of ``text`` (folded, de-obfuscated; stable across runs)."""
+    words = _words(deobfuscate(fold(text)))
+    if len(words) < SHINGLE:
+        return set()
+    out = set()
+    for i in range(len(words) - SHINGLE + 1):
+        digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode("utf-8"), digest_size=8).digest()
+        out.add(int.from_bytes(digest, "little") >> 1)  # fits a signed 64-bit integer (JSON, numpy)
+    return out
+
+
+@dataclass
+class Memory:
+    """Fingerprints of confident spans, gathered over a run (see the module's description)."""
+
+    spam: Counter[int] = field(default_factory=Counter)  # shingle -> documents whose confident spans hold it
+    kept: Counter[int] = field(default_factory=Counter)  # remembered shingle -> documents that keep it
+    examples: dict[int, str] = field(default_factory=dict)  # a span's first shingle -> its text (for show)
+    documents: int = 0  # documents learnt from
+    spans: int = 0  # spans learnt from
+    words: Counter[str] = field(default_factory=Counter)  # content word -> documents whose confident spans hold it
+    kept_words: Counter[str] = field(default_factory=Counter)  # remembered word -> documents that keep it
+    seen: int = 0  # documents read (learnt from or not)
+    _cues: frozenset[str] | None = field(default=None, repr=False, compare=False)  # mentions()'s words, cached
+
+    # ---- learning -----------------------------------------------------------------------------
+    def learn(self, text: str, result: Result) -> None:
+        """Remember the confident spans of one scanned document, and count the remembered shingles it keeps."""
+        self.seen += 1
+        self._cues = None
+        taught: set[int] = set()
+        vocabulary: set[str] = set()
+        for span in result.spans:
+            if span.score >= CONFIDENT and _TEACHING.intersection(span.reasons):
+                found = shingles(text[span.start : span.end])
+                vocabulary |= content_words(text[span.start : span.end])
+                if found:
+                    taught |= found
+                    self.spans += 1
+                    first = min(found)
+                    if len(self.examples) < 1000:
+                        self.examples.setdefault(first, " ".join(text[span.start : span.end].split())[:300])
+        if taught or vocabulary:
+            self.documents += 1
+            self.spam.update(taught)
+            self.words.update(vocabulary)
+            if len(self.spam) > CAPACITY:
+                self._forget()
+        kept_text = result.apply(text) if result.spans else text
+        self.kept.update(s for s in shingles(kept_text) if s in self.spam)
+        self.kept_words.update(w for w in content_words(kept_text) if w in self.words)
+
+    def _forget(self) -> None:
+        """Drop the rarest shingles down to three quarters of ``CAPACITY``."""
+        keep = dict(self.spam.most_common(CAPACITY * 3 // 4))
+        self.spam = Counter(keep)
+        self.kept = Counter({s: n for s, n in self.kept.items() if s in keep})
+
+    def usable(self, shingle: int) -> bool:
+        """Whether a remembered shingle is evidence: from enough documents, and not ordinary repeated text."""
+        n = self.spam.get(shingle, 0)
+        return n >= MIN_DOCS and self.kept.get(shingle, 0) <= n
+
+    # ---- using it -----------------------------------------------------------------------------
+    def mentions(self, text: str) -> bool:
+        """Whether ``text`` holds at least two words of the run's spam vocabulary (``word_weight`` ≥
+        ``STRONG_WORD``): a document the pre-screen would pass over, which the memory wants read in full."""
+        cues = self._cues
+        if cues is None:
+            cues = self._cues = frozenset(w for w in self.words if self.word_weight(w) >= STRONG_WORD)
+        return len(content_words(text) & cues) >= 2 if cues else False
+
+    def word_weight(self, word: str) -> float:
+        """How much more often confident spans hold ``word`` than the text kept does (log ratio of the shares of
+        documents, smoothed); 0 for a word the memory has not learnt."""
+        spam = self.words.get(word, 0)
+        if spam < MIN_WORD_DOCS:
+            return 0.0
+        return math.log((spam + 0.5) / (self.documents + 1)) - math.log(
+            (self.kept_words.get(word, 0) + 0.5) / (self.seen + 1))
+
+    def vocabulary_match(self, text: str | set[str]) -> float:
+        """The share of the content words of ``text`` (or those words) that the run's confident spans hold far
+        more often than its kept text (``word_weight`` ≥ ``STRONG_WORD``); 0 for fewer than ``MIN_WORDS``
+        content words or fewer than two strong ones."""
+        words = content_words(text) if isinstance(text, str) else text
+        if len(words) < MIN_WORDS:
+            return 0.0
+        strong = sum(1 for w in words if self.word_weight(w) >= STRONG_WORD)
+        return strong / len(words) if strong >= 2 else 0.0
+
+    def match(self, text: str) -> float:
+        """The share of the shingles of ``text`` that are usable evidence (0 for fewer than ``SHINGLE`` words)."""
+        found = shingles(text)
+        if not found:
+            return 0.0
+        return sum(1 for s in found if self.usable(s)) / len(found)
+
+    def promote(self, texts: Sequence[str], units: Sequence[Sequence[Any]], X: np.ndarray, proba: np.ndarray,
+                threshold: float, screened: Sequence[bool] = ()) -> np.ndarray:
+        """Which units (of a batch, end to end) the memory promotes.
+
+        A unit is a candidate when it is below ``PROMOTED`` on its own (a unit the model already leans to
+        call spam may still be left by the decoder when it stands alone) and off its page (cohesion below
+        ``MAX_COHESION``). A candidate mostly made of remembered shingles is promoted; one mostly made of the
+        run's spam vocabulary is promoted only in a document that already holds the campaign (a unit promoted
+        by its shingles, or one the model scores at ``threshold`` or more): vocabulary extends a campaign
+        found on the page, it does not start one. ``screened[d]``: document ``d`` was let through by
+        :meth:`mentions` alone, and the model's own scores do not count as the campaign there.
+        """
+        promoted = np.zeros(len(proba), dtype=bool)
+        if not self.spam and not self.words:
+            return promoted
+        i = 0
+        for d, (text, doc_units) in enumerate(zip(texts, units)):
+            rows = range(i, i + len(doc_units))
+            only_memory = d < len(screened) and screened[d]
+            held = not only_memory and bool((proba[i : i + len(doc_units)] >= threshold).any())
+            vocabulary: list[int] = []
+            for k, unit in zip(rows, doc_units):
+                if proba[k] >= PROMOTED or X[k, _COHESION] >= MAX_COHESION:
+                    continue
+                piece = text[unit.start : unit.end]
+                words = content_words(piece)
+                if words.isdisjoint(self.words):  # no word of any remembered span: no shingle can match
+                    continue
+                if self.match(piece) >= MATCH:
+                    promoted[k] = held = True
+                elif self.vocabulary_match(words) >= VOCABULARY_MATCH:
+                    vocabulary.append(k)
+            if held:
+                promoted[vocabulary] = True
+            i += len(doc_units)
+        return promoted
+
+    # ---- files ------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the memory as JSON (whole or not at all)."""
+        payload = {"format": FORMAT, "shingle": SHINGLE, "documents": self.documents, "spans": self.spans,
+                   "seen": self.seen, "spam": sorted(self.spam.items()), "kept": sorted(self.kept.items()),
+                   "words": sorted(self.words.items()), "kept_words": sorted(self.kept_words.items()),
+                   "examples": sorted(self.examples.items())}
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        tmp.replace(target)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Memory:
+        """Read a memory written by :meth:`save`."""
+        try:
+            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the memory file {path}: {exc}") from exc
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("shingle") != SHINGLE:
+            raise ConfigError(f"{path} is not a memory file of this excise (format {FORMAT}, {SHINGLE}-word shingles)")
+        try:
+            return cls(Counter({int(k): int(v) for k, v in payload["spam"]}),
+                       Counter({int(k): int(v) for k, v in payload["kept"]}),
+                       {int(k): str(v) for k, v in payload["examples"]}, int(payload["documents"]),
+                       int(payload["spans"]), Counter({str(k): int(v) for k, v in payload["words"]}),
+                       Counter({str(k): int(v) for k, v in payload["kept_words"]}), int(payload["seen"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"the memory file {path} is damaged: {exc}") from exc
+
+    def summary(self, top: int = 10) -> dict[str, Any]:
+        """What the memory holds: sizes, and the examples of its most repeated shingles."""
+        usable = sum(1 for s in self.spam if self.usable(s))
+        campaigns = sorted(((self.spam[s], text) for s, text in self.examples.items() if s in self.spam),
+                           reverse=True)[:top]
+        strong = sorted(((w, n) for w, n in self.words.items() if self.word_weight(w) >= STRONG_WORD),
+                        key=lambda wn: (-wn[1], wn[0]))
+        return {"documents": self.documents, "spans": self.spans, "seen": self.seen, "shingles": len(self.spam),
+                "usable": usable, "boilerplate": sum(1 for s, n in self.kept.items() if n > self.spam.get(s, 0)),
+                "words": len(strong), "vocabulary": strong[:top],
+                "top": [{"documents": n, "example": text} for n, text in campaigns]}
+
+
+def learn_all(memory: Memory, texts: Iterable[str], results: Iterable[Result]) -> Memory:
+    """:meth:`Memory.learn` of each scanned text; the memory."""
+    for text, result in zip(texts, results):
+        memory.learn(text, result)
+    return memory
