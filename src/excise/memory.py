@@ -188,7 +188,8 @@ class Memory:
         run's spam vocabulary is promoted only in a document that already holds the campaign (a unit promoted
         by its shingles, or one the model scores at ``threshold`` or more): vocabulary extends a campaign
         found on the page, it does not start one. ``screened[d]``: document ``d`` was let through by
-        :meth:`mentions` alone, and the model's own scores do not count as the campaign there.
+        :meth:`mentions` alone, and there a unit the model scores at ``threshold`` counts as the campaign
+        only when its words are the run's spam vocabulary too.
         """
         promoted = np.zeros(len(proba), dtype=bool)
         if not self.spam and not self.words:
@@ -210,6 +211,9 @@ class Memory:
                     promoted[k] = held = True
                 elif self.vocabulary_match(words) >= VOCABULARY_MATCH:
                     vocabulary.append(k)
+                    # where only the memory let the page through, the model's own lean counts when the
+                    # run's vocabulary agrees with it on the same unit
+                    held = held or (only_memory and proba[k] >= threshold)
             if held:
                 promoted[vocabulary] = True
             i += len(doc_units)
