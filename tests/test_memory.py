@@ -133,3 +133,14 @@ def test_clean_with_memory_two_passes(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["clean", "-", "--memory"]) == 2  # stdin cannot be read twice
     assert "not stdin" in capsys.readouterr().err
 
+
+
+def test_memory_options_are_checked_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "hello there"}\n', encoding="utf-8")
+    out = str(tmp_path / "out.jsonl")
+    assert main(["clean", str(source), "-o", out, "--memory-out", str(tmp_path / "m.json")]) == 2
+    assert "give one of them" in capsys.readouterr().err
+    assert main(["clean", str(source), "-o", out, "--memory", "--memory-out", str(tmp_path / "no" / "m.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["clean", str(source), "-o", out, "--memory", "--engine", "ray"]) == 2

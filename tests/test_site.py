@@ -353,3 +353,52 @@ def test_a_warc_crawl_of_the_site_is_scanned_page_by_page(tmp_path: Path, seed_t
     page.write_text(clean, encoding="utf-8")
     assert main(["clean", str(crawl), str(page), "-o", str(tmp_path / "out")]) == 2  # no HTML file to write back
     assert "excise scan --html" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- what a review found
+
+
+def test_a_head_left_open_does_not_hide_the_page() -> None:
+    page = HtmlPage('<html><head><title>t</title><body><div style="display:none">hidden words</div>'
+                    "<p>Hello</p></body></html>")
+    assert page.text == "hidden words\n\nHello"
+    assert element_with_text(page, "Hello").selector == "html > body > p"
+
+
+@pytest.mark.parametrize(("source", "kept"), [
+    ("<ul><li>Home<li>SPAM</ul><p>after</p>", "<ul><li>Home</ul><p>after</p>"),
+    ("<div>Real<p>SPAM</div><p>next</p>", "<div>Real</div><p>next</p>"),
+    ("<table><tr><td>keep<td>SPAM</table><p>after</p>", "<table><tr><td>keep</table><p>after</p>"),
+])
+def test_removing_an_element_left_open_keeps_its_parents_end_tag(source: str, kept: str) -> None:
+    page = HtmlPage(source)
+    at = page.text.index("SPAM")
+    assert clean_html(page, [Span(at, at + 4)]) == kept
+
+
+def test_odd_references_cells_and_colours() -> None:
+    page = HtmlPage("<p>5&#euro; or 6&#euro;</p><div style='display:none'>hidden</div>"
+                    "<table><tr><td>one</td><td>two</td></tr></table><p style='color: rgba(0,0,0,.)'>x</p>")
+    assert page.text.startswith("5&#euro; or 6&#euro;\n\nhidden\n\none two")
+    assert element_with_text(page, "hidden").hidden == ("display:none",)
+
+
+def test_a_link_loses_both_tags_or_neither() -> None:
+    source = '<p>Real words <a href="http://spam.example/x">cheap pills</a> and more real words.</p>'
+    page = HtmlPage(source)
+    close = page.text.index("](")
+    cleaned = clean_html(page, [Span(close, close + 3)])  # a span over the link's end only
+    assert "<a " not in cleaned and "</a>" not in cleaned and "more real words" in cleaned
+
+
+def test_a_site_with_text_files_is_still_a_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Opening hours: nine to five.</p>", encoding="utf-8")
+    (site / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    assert main(["scan", str(site), "--report", str(tmp_path / "r.html")]) == 0
+    assert "1 pages, 0 with spam" in capsys.readouterr().out and (tmp_path / "r.html").exists()
+    records = tmp_path / "docs.jsonl"
+    records.write_text('{"text": "hello"}\n', encoding="utf-8")
+    assert main(["scan", str(records), "--report", str(tmp_path / "r2.html")]) == 2
+    assert "--report is for HTML pages" in capsys.readouterr().err

@@ -554,17 +554,23 @@ _NO_SINK: Any = _NoSink()
 def _cmd_clean(args: argparse.Namespace) -> int:
     """``excise clean``: write every record cleaned, in input order."""
     if args.engine == "ray":
+        if args.memory or args.memory_in or args.memory_out:
+            raise ConfigError("--memory runs with the local engine (-j N), not with --engine ray")
         return _clean_with_ray(args)
     if is_html_input(args.inputs):
+        if args.memory or args.memory_in or args.memory_out:
+            raise ConfigError("--memory is for corpus records, not for HTML pages")
         return _clean_site(args)
     if args.memory and STDIN in args.inputs:
         raise ConfigError("--memory reads the inputs twice: give files, not stdin")
+    if args.memory_out and not (args.memory or args.memory_in):
+        raise ConfigError("--memory-out saves the memory of --memory (or --memory-in): give one of them")
+    if args.memory_out and not os.path.isdir(os.path.dirname(os.path.abspath(args.memory_out))):
+        raise ConfigError(f"--memory-out {args.memory_out}: its directory does not exist")
     excisor = _excisor(args)
     stdin = StdinSource()
     files = expand_inputs(args.inputs)
     mode = _clean_mode(args, files, stdin)
-    if args.memory or args.memory_in:
-        excisor.memory = _memory(args, excisor, files)
     stats = RunStats()
     if args.resume:
         if mode != "shards":
@@ -576,6 +582,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     if mode == "shards":
         check_shard_targets(args.output, files)
+    if args.memory or args.memory_in:
+        excisor.memory = _memory(args, excisor, files)
     stats.files = len(files)
     counter = ReadCounter()
     progress = Progress(stats, enabled=Progress.wanted(args.quiet), read_bytes=lambda: counter.bytes,
@@ -650,7 +658,10 @@ def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]) 
             print(f"excise: memory: {facts['spans']} spans of {facts['documents']} documents remembered, "
                   f"{facts['usable']} shingles and {facts['words']} words usable", file=sys.stderr)
     if args.memory_out:
-        memory.save(args.memory_out)
+        try:
+            memory.save(args.memory_out)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the memory to {args.memory_out}: {exc.strerror or exc}") from exc
     return memory
 
 
@@ -715,6 +726,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     """``excise scan``: show the cuts of each document; exit 1 if any record was bad."""
     if args.html or is_html_input(args.inputs):
         return _scan_site(args)
+    if args.report:
+        raise ConfigError("--report is for HTML pages (.html files, a site's directory, or a WARC crawl with "
+                          "--html); these inputs are corpus records")
     with Scanner(_excisor(args), args.jobs) as scanner:
         return _show_scans(args, _scanned(scanner, read_inputs(args.inputs, text_field=args.text_field,
                                                                stdin=StdinSource())))

@@ -23,7 +23,6 @@ __all__ = ["StyleRules", "hidden_by_script", "own_hiding", "parse_declarations"]
 _DECLARATION = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]+)")
 _LENGTH = re.compile(r"^(-?\d*\.?\d+)\s*(px|pt|em|rem|%|vw|vh|cm|mm|in)?$")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
 # a simple selector: an optional tag, then at most one #id or .class ("div#x", ".spam", "p")
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(?:([#.])([-\w]+))?$")
 
@@ -94,7 +93,7 @@ def colour(value: str) -> str | None:
         return value
     if re.fullmatch(r"#[0-9a-f]{3}", value):
         return "#" + "".join(c * 2 for c in value[1:])
-    m = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", value)
+    m = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*(\d*\.?\d+)\s*)?\)", value)
     if m:
         if m.group(4) is not None and float(m.group(4)) == 0:
             return "transparent"
@@ -179,29 +178,36 @@ class StyleRules:
     selectors (others are ignored), each with its declarations, in source order."""
 
     rules: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)  # (tag, kind, name, decls)
+    _index: dict[str, list[int]] = field(default_factory=dict, repr=False)  # "tag", "#id" or ".class" -> rules
 
     def add_sheet(self, css: str) -> None:
-        """Read the rules of one style sheet."""
-        for selectors, body in _RULE.findall(_COMMENT.sub(" ", css)):
+        """Read the rules of one style sheet (a rule is what stands between the last "{" and the next "}":
+        the rules inside an ``@media`` block are read, the block itself is not a rule)."""
+        for chunk in _COMMENT.sub(" ", css).split("}"):
+            selectors, brace, body = chunk.rpartition("{")
+            if not brace:
+                continue
             decls = parse_declarations(body)
             if not decls:
                 continue
-            for selector in selectors.split(","):
+            for selector in selectors.rsplit("{", 1)[-1].split(","):
                 m = _SIMPLE_SELECTOR.match(selector.strip())
                 if m and (m.group(1) or m.group(2)):
-                    self.rules.append(((m.group(1) or "").lower(), m.group(2) or "", m.group(3) or "", decls))
+                    rule = ((m.group(1) or "").lower(), m.group(2) or "", m.group(3) or "", decls)
+                    self._index.setdefault(rule[1] + rule[2] if rule[1] else rule[0], []).append(len(self.rules))
+                    self.rules.append(rule)
 
     def declarations(self, tag: str, attrs: Mapping[str, str]) -> dict[str, str]:
         """The declarations of the rules that apply to an element (later rules win; no specificity)."""
         out: dict[str, str] = {}
         if not self.rules:
             return out
-        classes = set(attrs.get("class", "").split())
+        classes = attrs.get("class", "").split()
         element_id = attrs.get("id", "")
-        for rule_tag, kind, name, decls in self.rules:
-            if rule_tag and rule_tag != tag:
-                continue
-            if (kind == "#" and name != element_id) or (kind == "." and name not in classes):
-                continue
-            out.update(decls)
+        keys = [tag, *("." + c for c in classes)] + (["#" + element_id] if element_id else [])
+        found = sorted({i for key in keys for i in self._index.get(key, ())})
+        for i in found:
+            rule_tag, _, _, decls = self.rules[i]
+            if not rule_tag or rule_tag == tag:
+                out.update(decls)
         return out

@@ -47,15 +47,24 @@ __all__ = ["Element", "HtmlPage"]
 VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 #: elements whose text is no text of the page
 NO_TEXT = frozenset(["script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "select"])
+#: what the head holds: any other element closes a head left open
+_HEAD_CONTENT = frozenset("meta link title style script noscript base template".split())
+#: table cells: a blank between them, whatever the source has
+CELLS = frozenset(["td", "th"])
+_AMPERSAND = "\ue000"
+_LONE_CHARREF = re.compile(r"&(?=#(?![0-9]|[xX][0-9a-fA-F]))")
 #: elements that stand as paragraphs of their own (a blank line around them)
 PARAGRAPHS = frozenset(["address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul", "center", "marquee", "body"])
 #: elements that stand on lines of their own
 LINES = frozenset(["li", "dt", "dd", "tr", "caption", "summary", "legend", "option"])
 #: a start tag of one of these closes an open <p> (HTML's implied end tags, the common part)
 CLOSES_P = PARAGRAPHS | frozenset(["li"])
-# a start tag closes an open element of the same group at the top of the stack
-_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"},
-             "th": {"td", "th"}, "option": {"option"}}
+# a start tag closes an open element of its group (a link in a link closes the first, as browsers do)
+_SIBLINGS = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr",), "td": ("td", "th"),
+             "th": ("td", "th"), "option": ("option",), "a": ("a",)}
+# ... looking no further out than these (a list item in a nested list leaves the outer item open)
+_SIBLING_SCOPE = {"li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "tr": {"table", "tbody", "thead", "tfoot"},
+                  "td": {"tr", "table"}, "th": {"tr", "table"}, "option": {"select", "datalist"}, "a": set()}
 
 
 @dataclass
@@ -72,6 +81,7 @@ class Element:
     selector: str = ""
     own_hidden: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()  # its own and its ancestors' (nearest first)
+    close_start: int = -1  # where its end tag starts (``end`` when it has none: closed implicitly)
     text_chars: int = 0  # characters of ``HtmlPage.text`` with a source inside it (descendants included)
     styles: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -104,6 +114,7 @@ class _Builder(HTMLParser):
         self.scripts: list[str] = []
         self.sheets: list[str] = []
         self.raw_tag: str | None = None  # inside <script> or <style>: whose text it is
+        self.silent = 0  # open elements whose text is no text of the page (NO_TEXT)
 
     def is_outbound(self, href: str) -> bool:
         """Whether a link leaves the site: an absolute URL to another host than ``site``."""
@@ -117,7 +128,7 @@ class _Builder(HTMLParser):
 
     # text ----------------------------------------------------------------------------------------
     def _silent(self) -> bool:
-        return any(self.elements[i].tag in NO_TEXT for i in self.stack)
+        return self.silent > 0
 
     def _emit(self, chars: str, start: int, end: int) -> None:
         """Add ``chars`` standing for ``source[start:end]`` (every character maps to the whole range)."""
@@ -154,7 +165,7 @@ class _Builder(HTMLParser):
             if self.chars and (self.pending_break or self.space):
                 self._emit_gap(start + i)
             for k in range(i, j):
-                self.chars.append(data[k])
+                self.chars.append("&" if data[k] == _AMPERSAND else data[k])
                 self.starts.append(start + k)
                 self.ends.append(start + k + 1)
                 self.owner.append(owner)
@@ -183,12 +194,14 @@ class _Builder(HTMLParser):
         start = self._at()
         text = self.get_starttag_text() or ""
         open_end = start + len(text)
+        # "</head>" may be left out: an element that cannot be in the head closes it
+        if tag not in _HEAD_CONTENT:
+            self._close_open("head", start, stop_at=set())
         # implied end tags: a block closes an open <p>; an item closes its open sibling
         if tag in CLOSES_P:
             self._close_open("p", start, stop_at={"div", "td", "th", "li", "blockquote", "body", "table"})
-        siblings = _SIBLINGS.get(tag)
-        if siblings and self.stack and self.elements[self.stack[-1]].tag in siblings:
-            self._close_to(len(self.stack) - 1, start)
+        for sibling in _SIBLINGS.get(tag, ()):
+            self._close_open(sibling, start, stop_at=_SIBLING_SCOPE.get(tag, set()))
         attributes = {name.lower(): (value if value is not None else "") for name, value in attrs}
         element = Element(len(self.elements), tag, attributes, start, open_end,
                           parent=self.stack[-1] if self.stack else -1)
@@ -197,12 +210,15 @@ class _Builder(HTMLParser):
             self._break(2)
         elif tag in LINES or tag == "br":
             self._break(1)
+        elif tag in CELLS and self.chars:
+            self.space = True
         if closed:
-            element.end = open_end
+            element.end = element.close_start = open_end
             if tag == "img" and not self._silent() and attributes.get("alt", "").strip():
                 pass  # an image's alt text is not read: what a page shows is its picture
             return
         self.stack.append(element.index)
+        self.silent += tag in NO_TEXT
         if tag == "a" and not self._silent():
             href = attributes.get("href", "")
             if self.is_outbound(href):
@@ -222,18 +238,26 @@ class _Builder(HTMLParser):
                 return
 
     def _close_to(self, depth: int, end: int, end_tag: tuple[int, int] | None = None) -> None:
-        """Close the elements of the stack from ``depth`` up, the last at ``end``."""
+        """Close the elements of the stack from ``depth`` up. Without ``end_tag`` they end at ``end`` (where
+        the tag that closes them implicitly starts); with it, the element at ``depth`` ends with its end tag
+        and those inside it, left open, end where that end tag starts: removing one of them whole never
+        takes the end tag of another."""
         while len(self.stack) > depth:
             index = self.stack.pop()
             element = self.elements[index]
-            element.end = end
+            named = end_tag is not None and len(self.stack) == depth
+            element.close_start = end_tag[0] if named and end_tag is not None else (
+                end_tag[0] if end_tag is not None else end)
+            element.end = end if named or end_tag is None else end_tag[0]
+            self.silent -= element.tag in NO_TEXT
             if element.tag == "a" and self.is_outbound(element.href) and not self._silent():
-                a, b = end_tag if end_tag is not None and len(self.stack) == depth else (end, end)
-                self._put(f"]({_markdown_url(element.href)})", a, b, index)
+                self._put(f"]({_markdown_url(element.href)})", element.close_start, element.end, index)
             if element.tag in PARAGRAPHS:
                 self._break(2)
             elif element.tag in LINES:
                 self._break(1)
+            elif element.tag in CELLS and self.chars:
+                self.space = True
         self.raw_tag = None
 
     def handle_endtag(self, tag: str) -> None:
@@ -254,6 +278,8 @@ class _Builder(HTMLParser):
         if self.raw_tag == "style":
             self.sheets.append(data)
             return
+        if data.strip() and self.stack and self.elements[self.stack[-1]].tag == "head":
+            self._close_to(self.stack.index(self.stack[-1]), self._at())  # text cannot be in the head
         if self._silent():
             return
         self._text(data, self._at())
@@ -323,7 +349,9 @@ class HtmlPage:
     def __init__(self, source: str, site: str | None = None) -> None:
         self.site = site if site is not None else page_site(source)
         builder = _Builder(source, self.site)
-        builder.feed(source)
+        # the standard parser mistakes "&#" without a number after it for the start of a reference that runs
+        # to the end of the page; fed as a stand-in character of the same length, it is text ("&" again)
+        builder.feed(_LONE_CHARREF.sub(_AMPERSAND, source))
         builder.close()
         self.source = source
         self.text = "".join(builder.chars)
@@ -362,11 +390,11 @@ class HtmlPage:
             element.hidden = element.own_hidden + (parent.hidden if parent is not None else ())
             element.selector = self._selector(element, parent, children)
         for owner, start, end in zip(self.owner, self.starts, self.ends):
-            if start == end:  # a blank or line break between words: no source of its own
-                continue
-            while owner >= 0:
+            if start < end and owner >= 0:  # a blank or line break between words has no source of its own
                 self.elements[owner].text_chars += 1
-                owner = self.elements[owner].parent
+        for element in reversed(self.elements):  # children come after their parents
+            if element.parent >= 0:
+                self.elements[element.parent].text_chars += element.text_chars
 
     def _background(self, element: Element) -> str | None:
         """The background colour an element's text stands on: its own or its nearest ancestor's."""

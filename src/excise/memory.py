@@ -29,9 +29,9 @@ The memory is a plain JSON file (:meth:`Memory.save`, :meth:`Memory.load`);
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +42,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .features import DENSE_NAMES, STOPWORDS, _words
-from .normalize import deobfuscate, fold
+from .normalize import fold
 from .types import Result
 
 __all__ = ["CONFIDENT", "MATCH", "Memory"]
@@ -74,20 +74,27 @@ _COHESION = DENSE_NAMES.index("cohesion")
 FORMAT = 1
 
 
-def content_words(text: str) -> set[str]:
-    """The distinct content words of ``text``: folded, de-obfuscated, four letters or more, no stopwords."""
-    return {w for w in _words(deobfuscate(fold(text))) if len(w) > 3 and w not in STOPWORDS and not w.isdigit()}
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as the engine reads a unit's: folded, through spaced-out letters and l33t digits."""
+    return _words(fold(text))
 
 
-def shingles(text: str) -> set[int]:
-    """The hashes of the ``SHINGLE``-word shingles of ``text`` (folded, de-obfuscated; stable across runs)."""
-    words = _words(deobfuscate(fold(text)))
+def content_words(text: str | list[str]) -> set[str]:
+    """The distinct content words of ``text`` (or of its words): four letters or more, no stopwords, no numbers."""
+    words = words_of(text) if isinstance(text, str) else text
+    return {w for w in words if len(w) > 3 and w not in STOPWORDS and not w.isdigit()}
+
+
+def shingles(text: str | list[str]) -> set[int]:
+    """The hashes of the ``SHINGLE``-word shingles of ``text`` (or of its words; stable across runs and
+    processes: two CRC-32s of the shingle's bytes, seeded apart, make 63 bits)."""
+    words = words_of(text) if isinstance(text, str) else text
     if len(words) < SHINGLE:
         return set()
     out = set()
     for i in range(len(words) - SHINGLE + 1):
-        digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode("utf-8"), digest_size=8).digest()
-        out.add(int.from_bytes(digest, "little") >> 1)  # fits a signed 64-bit integer (JSON, numpy)
+        data = " ".join(words[i : i + SHINGLE]).encode("utf-8")
+        out.add((zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9))  # below 2**63: a signed 64-bit integer
     return out
 
 
@@ -128,9 +135,14 @@ class Memory:
             self.words.update(vocabulary)
             if len(self.spam) > CAPACITY:
                 self._forget()
-        kept_text = result.apply(text) if result.spans else text
-        self.kept.update(s for s in shingles(kept_text) if s in self.spam)
-        self.kept_words.update(w for w in content_words(kept_text) if w in self.words)
+        # what the document keeps, counted for remembered words and shingles only (a document that shares no
+        # word with any remembered span is not hashed: its shingles cannot be remembered ones but in the rare
+        # shingle of four short words)
+        kept_words = words_of(result.apply(text) if result.spans else text)
+        remembered = [w for w in content_words(kept_words) if w in self.words]
+        if remembered:
+            self.kept_words.update(remembered)
+            self.kept.update(s for s in shingles(kept_words) if s in self.spam)
 
     def _forget(self) -> None:
         """Drop the rarest shingles down to three quarters of ``CAPACITY``."""
@@ -171,8 +183,9 @@ class Memory:
         strong = sum(1 for w in words if self.word_weight(w) >= STRONG_WORD)
         return strong / len(words) if strong >= 2 else 0.0
 
-    def match(self, text: str) -> float:
-        """The share of the shingles of ``text`` that are usable evidence (0 for fewer than ``SHINGLE`` words)."""
+    def match(self, text: str | list[str]) -> float:
+        """The share of the shingles of ``text`` (or of its words) that are usable evidence (0 for fewer than
+        ``SHINGLE`` words)."""
         found = shingles(text)
         if not found:
             return 0.0
@@ -204,10 +217,11 @@ class Memory:
                 if proba[k] >= PROMOTED or X[k, _COHESION] >= MAX_COHESION:
                     continue
                 piece = text[unit.start : unit.end]
-                words = content_words(piece)
-                if words.isdisjoint(self.words):  # no word of any remembered span: no shingle can match
+                unit_words = words_of(piece)
+                words = content_words(unit_words)
+                if not any(w in self.words for w in words):  # no word of any remembered span: nothing to match
                     continue
-                if self.match(piece) >= MATCH:
+                if self.match(unit_words) >= MATCH:
                     promoted[k] = held = True
                 elif self.vocabulary_match(words) >= VOCABULARY_MATCH:
                     vocabulary.append(k)

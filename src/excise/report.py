@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .htmlpage import link_host
 from .site import Finding, PageScan
 from .types import Result
 
@@ -80,9 +81,9 @@ def render_report(scans: Sequence[ReportPage], *, title: str = "excise site repo
     hiding = Counter(reason.split(":")[0] for f in findings for reason in f.hidden)
     domains: Counter[str] = Counter()
     for scan in spam_pages:
-        spam_links = {link for f in scan.findings for link in f.links}
+        spam_hosts = {link_host(link) for f in scan.findings for link in f.links}
         for domain, count in scan.outbound:
-            if any(domain in link for link in spam_links):
+            if domain in spam_hosts:
                 domains[domain] += count
     models = sorted({s.result.model for s in scans if s.result.model})
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

@@ -137,8 +137,8 @@ def is_html_input(paths: Sequence[str]) -> bool:
             names = [p.name.lower() for p in root.rglob("*") if p.is_file()]
             if not any(n.endswith(HTML_SUFFIXES) for n in names):
                 return False
-            if any(n.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet", ".warc", ".warc.gz", ".txt"))
-                   for n in names):
+            # record files make it a corpus; a .txt beside pages (robots.txt, license.txt) does not
+            if any(n.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet", ".warc", ".warc.gz")) for n in names):
                 return False
         elif not arg.lower().endswith(HTML_SUFFIXES):
             return False
@@ -220,10 +220,17 @@ def removal_ranges(page: HtmlPage, spans: Iterable[Span]) -> list[tuple[int, int
     outer = [i for i in whole if not _has_ancestor_in(page, i, whole_set)]
     ranges = [(page.elements[i].start, page.elements[i].end) for i in outer]
     inside = _inside_any(page, outer)
+    links: set[int] = set()
     for i in range(n):
         owner = page.owner[i]
         if cut[i] and page.starts[i] < page.ends[i] and not (owner >= 0 and inside[owner]):
             ranges.append((page.starts[i], page.ends[i]))
+            element = page.elements[owner] if owner >= 0 else None
+            if element is not None and element.tag == "a" and page.ends[i] - page.starts[i] > 1:
+                links.add(owner)  # one of its tags goes: the other goes with it, or the link would swallow the page
+    for owner in links:
+        element = page.elements[owner]
+        ranges += [(element.start, element.open_end), (element.close_start, element.end)]
     return _merge(page.source, ranges)
 
 
@@ -306,7 +313,12 @@ def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None
         except OSError as exc:
             yield InputError(f"cannot read: {exc.strerror or exc}", source=path)
             continue
-        yield PageFile(relpath, encoding, scan_page(excisor, source, path, site))
+        try:
+            scan = scan_page(excisor, source, path, site)
+        except (RecursionError, ValueError, IndexError) as exc:  # a page the parser cannot take apart
+            yield InputError(f"cannot read this page as HTML: {exc}", source=path)
+            continue
+        yield PageFile(relpath, encoding, scan)
 
 
 def _warc_pages(excisor: Excisor, path: str, site: str | None) -> Iterator[PageFile | InputError]:
