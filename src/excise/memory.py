@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import string
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -79,23 +80,41 @@ def words_of(text: str) -> list[str]:
     return _words(fold(text))
 
 
+_BLANK = bytes.maketrans(b"".join(c.encode() for c in string.punctuation), b" " * len(string.punctuation))
+
+
+def quick_words(text: str) -> set[bytes]:
+    """The lower-cased words of ``text`` as bytes, split at blanks and ASCII punctuation (bytes methods, fast):
+    a first look at whether a document shares any word with the memory. It does not fold look-alike letters
+    or read through obfuscation, so a document whose only shared words are obfuscated is passed over."""
+    return set(text.lower().encode("utf-8", "surrogatepass").translate(_BLANK).split())
+
+
 def content_words(text: str | list[str]) -> set[str]:
     """The distinct content words of ``text`` (or of its words): four letters or more, no stopwords, no numbers."""
     words = words_of(text) if isinstance(text, str) else text
     return {w for w in words if len(w) > 3 and w not in STOPWORDS and not w.isdigit()}
 
 
-def shingles(text: str | list[str]) -> set[int]:
+def shingles(text: str | list[str], only: np.ndarray | None = None) -> set[int]:
     """The hashes of the ``SHINGLE``-word shingles of ``text`` (or of its words; stable across runs and
-    processes: two CRC-32s of the shingle's bytes, seeded apart, make 63 bits)."""
+    processes: two CRC-32s of the shingle's bytes, seeded apart, make 63 bits). ``only``: one flag per word
+    (a boolean array); the shingles with an unflagged word are left out."""
     words = words_of(text) if isinstance(text, str) else text
     if len(words) < SHINGLE:
         return set()
-    out = set()
-    for i in range(len(words) - SHINGLE + 1):
-        data = " ".join(words[i : i + SHINGLE]).encode("utf-8")
-        out.add((zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9))  # below 2**63: a signed 64-bit integer
-    return out
+    starts: Iterable[int] = range(len(words) - SHINGLE + 1)
+    if only is not None:
+        # the windows whose SHINGLE flags are all set: a running count of the flags
+        counts = np.convolve(only.astype(np.int8), np.ones(SHINGLE, dtype=np.int8), mode="valid")
+        starts = np.flatnonzero(counts == SHINGLE).tolist()
+    return {_hash(words, i) for i in starts}
+
+
+def _hash(words: Sequence[str], i: int) -> int:
+    """The hash of the shingle starting at word ``i``: below 2**63, a signed 64-bit integer (JSON, numpy)."""
+    data = " ".join(words[i : i + SHINGLE]).encode("utf-8")
+    return (zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9)
 
 
 @dataclass
@@ -110,7 +129,9 @@ class Memory:
     words: Counter[str] = field(default_factory=Counter)  # content word -> documents whose confident spans hold it
     kept_words: Counter[str] = field(default_factory=Counter)  # remembered word -> documents that keep it
     seen: int = 0  # documents read (learnt from or not)
-    _cues: frozenset[str] | None = field(default=None, repr=False, compare=False)  # mentions()'s words, cached
+    span_words: set[str] = field(default_factory=set)  # every word of the spans learnt from
+    _cues: frozenset[bytes] | None = field(default=None, repr=False, compare=False)  # mentions()'s words
+    _bytes: set[bytes] | None = field(default=None, repr=False, compare=False)  # the words as bytes
 
     # ---- learning -----------------------------------------------------------------------------
     def learn(self, text: str, result: Result) -> None:
@@ -121,8 +142,10 @@ class Memory:
         vocabulary: set[str] = set()
         for span in result.spans:
             if span.score >= CONFIDENT and _TEACHING.intersection(span.reasons):
-                found = shingles(text[span.start : span.end])
-                vocabulary |= content_words(text[span.start : span.end])
+                span_words = words_of(text[span.start : span.end])
+                found = shingles(span_words)
+                vocabulary |= content_words(span_words)
+                self.span_words.update(span_words)
                 if found:
                     taught |= found
                     self.spans += 1
@@ -133,16 +156,22 @@ class Memory:
             self.documents += 1
             self.spam.update(taught)
             self.words.update(vocabulary)
+            self._encoded().update(w.encode("utf-8", "surrogatepass") for w in vocabulary)
             if len(self.spam) > CAPACITY:
                 self._forget()
-        # what the document keeps, counted for remembered words and shingles only (a document that shares no
-        # word with any remembered span is not hashed: its shingles cannot be remembered ones but in the rare
-        # shingle of four short words)
-        kept_words = words_of(result.apply(text) if result.spans else text)
-        remembered = [w for w in content_words(kept_words) if w in self.words]
+        # what the document keeps, counted for remembered words and shingles only: a document that shares no
+        # word with any remembered span (a first look in bytes, :func:`quick_words`) is not read further; its
+        # shingles cannot be remembered ones but in the rare shingle of four short words
+        kept_text = result.apply(text) if result.spans else text
+        if quick_words(kept_text).isdisjoint(self._encoded()):
+            return
+        kept_words = words_of(kept_text)
+        remembered = self.words.keys() & set(kept_words)  # the memory's words are content words
         if remembered:
             self.kept_words.update(remembered)
-            self.kept.update(s for s in shingles(kept_words) if s in self.spam)
+            # only the shingles made wholly of words of remembered spans can be remembered ones: hash those
+            known = np.fromiter(map(self.span_words.__contains__, kept_words), dtype=bool, count=len(kept_words))
+            self.kept.update(s for s in shingles(kept_words, known) if s in self.spam)
 
     def _forget(self) -> None:
         """Drop the rarest shingles down to three quarters of ``CAPACITY``."""
@@ -161,8 +190,15 @@ class Memory:
         ``STRONG_WORD``): a document the pre-screen would pass over, which the memory wants read in full."""
         cues = self._cues
         if cues is None:
-            cues = self._cues = frozenset(w for w in self.words if self.word_weight(w) >= STRONG_WORD)
-        return len(content_words(text) & cues) >= 2 if cues else False
+            cues = self._cues = frozenset(w.encode("utf-8", "surrogatepass") for w in self.words
+                                          if self.word_weight(w) >= STRONG_WORD)
+        return len(quick_words(text) & cues) >= 2 if cues else False
+
+    def _encoded(self) -> set[bytes]:
+        """The remembered words as bytes (for :func:`quick_words`), kept up to date by :meth:`learn`."""
+        if self._bytes is None:
+            self._bytes = {w.encode("utf-8", "surrogatepass") for w in self.words}
+        return self._bytes
 
     def word_weight(self, word: str) -> float:
         """How much more often confident spans hold ``word`` than the text kept does (log ratio of the shares of
@@ -184,12 +220,18 @@ class Memory:
         return strong / len(words) if strong >= 2 else 0.0
 
     def match(self, text: str | list[str]) -> float:
-        """The share of the shingles of ``text`` (or of its words) that are usable evidence (0 for fewer than
-        ``SHINGLE`` words)."""
-        found = shingles(text)
-        if not found:
+        """The share of the ``SHINGLE``-word windows of ``text`` (or of its words) whose shingle is usable
+        evidence (0 for fewer than ``SHINGLE`` words). Only the windows made wholly of words of remembered
+        spans can be, and only those are hashed."""
+        words = words_of(text) if isinstance(text, str) else text
+        windows = len(words) - SHINGLE + 1
+        if windows <= 0:
             return 0.0
-        return sum(1 for s in found if self.usable(s)) / len(found)
+        known = np.fromiter(map(self.span_words.__contains__, words), dtype=bool, count=len(words))
+        if known.sum() < SHINGLE:
+            return 0.0
+        counts = np.convolve(known.astype(np.int8), np.ones(SHINGLE, dtype=np.int8), mode="valid")
+        return sum(self.usable(_hash(words, i)) for i in np.flatnonzero(counts == SHINGLE).tolist()) / windows
 
     def promote(self, texts: Sequence[str], units: Sequence[Sequence[Any]], X: np.ndarray, proba: np.ndarray,
                 threshold: float, screened: Sequence[bool] = ()) -> np.ndarray:
@@ -239,6 +281,7 @@ class Memory:
         payload = {"format": FORMAT, "shingle": SHINGLE, "documents": self.documents, "spans": self.spans,
                    "seen": self.seen, "spam": sorted(self.spam.items()), "kept": sorted(self.kept.items()),
                    "words": sorted(self.words.items()), "kept_words": sorted(self.kept_words.items()),
+                   "span_words": sorted(self.span_words),
                    "examples": sorted(self.examples.items())}
         target = Path(path)
         tmp = target.with_name(f".{target.name}.tmp")
@@ -259,7 +302,8 @@ class Memory:
                        Counter({int(k): int(v) for k, v in payload["kept"]}),
                        {int(k): str(v) for k, v in payload["examples"]}, int(payload["documents"]),
                        int(payload["spans"]), Counter({str(k): int(v) for k, v in payload["words"]}),
-                       Counter({str(k): int(v) for k, v in payload["kept_words"]}), int(payload["seen"]))
+                       Counter({str(k): int(v) for k, v in payload["kept_words"]}), int(payload["seen"]),
+                       {str(w) for w in payload["span_words"]})
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"the memory file {path} is damaged: {exc}") from exc
 
