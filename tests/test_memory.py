@@ -130,6 +130,10 @@ def test_clean_with_memory_two_passes(tmp_path: Path, capsys: pytest.CaptureFixt
     # a second run with the saved memory and no first pass gives the same output
     assert main(["clean", str(source), "-o", str(tmp_path / "again.jsonl"), "--memory-in", str(saved), "-q"]) == 0
     assert (tmp_path / "again.jsonl").read_text(encoding="utf-8") == (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    # the second pass scans again only what the memory may change, and keeps the first pass's other results:
+    # the same output as scanning every record with the memory (above), with worker processes too
+    assert main(["clean", str(source), "-o", str(tmp_path / "j2.jsonl"), "--memory", "-j", "2", "-q"]) == 0
+    assert (tmp_path / "j2.jsonl").read_text(encoding="utf-8") == (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert main(["clean", "-", "--memory"]) == 2  # stdin cannot be read twice
     assert "not stdin" in capsys.readouterr().err
 

@@ -13,9 +13,11 @@ import importlib
 import json
 import logging
 import os
+import pickle
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from . import __version__
 from .config import Config
@@ -383,18 +385,66 @@ def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
         yield batch
 
 
-def _scanned(scanner: Scanner, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None]]:
+def _scanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes] | None = None
+             ) -> Iterator[tuple[Record, Result | None]]:
     """Pair each record with its scan, in input order; a document the engine rejects becomes a bad record.
 
     Records are read and scanned a batch at a time (see ``BATCH_RECORDS``), by the
-    scanner's worker processes (``-j``, :mod:`excise.parallel`).
+    scanner's worker processes (``-j``, :mod:`excise.parallel`). ``reuse``: the results
+    of a first pass over the same records (``--memory``), one pickle per record; a
+    record the memory has nothing to say about (``Memory.relevant``) keeps its result
+    from there, and only the others are scanned again.
     """
+    if reuse is not None:
+        yield from _rescanned(scanner, records, reuse)
+        return
     for batch, results in scanner.scan(_batches(records), _batch_texts, describe=_describe_batch):
         found = iter(results)
         for record in batch:
             if not record.ok:
                 yield record, None
             elif isinstance(result := next(found), str):
+                yield dataclasses.replace(record, text=None, error=result), None
+            else:
+                yield record, _blank_kept(record, result)
+
+
+@dataclasses.dataclass
+class _Again:
+    """A batch of the second pass: its records, their first-pass results, the records to scan again."""
+
+    records: list[Record]
+    first: list[Result | None]
+    again: list[int]
+
+
+def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes]) -> Iterator[tuple[Record, Result | None]]:
+    """:func:`_scanned` for the second pass of ``--memory`` (see there)."""
+    memory = scanner.excisor.memory
+
+    def batches() -> Iterator[_Again]:
+        for batch in _batches(records):
+            first: list[Result | None] = []
+            for _ in batch:
+                try:
+                    first.append(pickle.load(reuse))
+                except EOFError:  # more records than the first pass read (an input that grew): scan them
+                    first.append(None)
+            again = [k for k, (record, result) in enumerate(zip(batch, first)) if record.ok and (
+                result is None or memory is None or memory.relevant(_text(record)))]
+            yield _Again(batch, first, again)
+
+    def texts(item: _Again) -> list[str]:
+        return [_text(item.records[k]) for k in item.again]
+
+    for item, results in scanner.scan(batches(), texts, describe=lambda item: _describe_batch(item.records)):
+        fresh = dict(zip(item.again, results))
+        for k, record in enumerate(item.records):
+            if not record.ok:
+                yield record, None
+            elif k not in fresh:
+                yield record, item.first[k]
+            elif isinstance(result := fresh[k], str):
                 yield dataclasses.replace(record, text=None, error=result), None
             else:
                 yield record, _blank_kept(record, result)
@@ -500,13 +550,14 @@ class _Cleaning:
                  stats: RunStats, progress: Progress, counter: ReadCounter) -> None:
         self.args, self.scanner, self.stdin, self.bad = args, scanner, stdin, bad
         self.stats, self.progress, self.counter = stats, progress, counter
+        self.reuse: IO[bytes] | None = None  # the first pass's results (--memory)
 
     def into(self, sink: Sink, files: list[InputFile]) -> bool:
         """Clean the records of ``files`` into ``sink``; whether a file could not be read (at all, or to its
         end for an I/O error)."""
         unreadable = False
         records = read_records(files, text_field=self.args.text_field, stdin=self.stdin, counter=self.counter)
-        for record, result in _scanned(self.scanner, records):
+        for record, result in _scanned(self.scanner, records, self.reuse):
             if result is None:
                 self.stats.bad_records += 1
                 self.bad.handle(record)
@@ -582,8 +633,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     if mode == "shards":
         check_shard_targets(args.output, files)
+    reuse = None
     if args.memory or args.memory_in:
-        excisor.memory = _memory(args, excisor, files)
+        excisor.memory, reuse = _memory(args, excisor, files)
     stats.files = len(files)
     counter = ReadCounter()
     progress = Progress(stats, enabled=Progress.wanted(args.quiet), read_bytes=lambda: counter.bytes,
@@ -594,6 +646,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             log = stack.enter_context(JsonlWriter(args.errors)) if args.errors else None
             bad = _BadRecords(args.on_error, log)
             run = _Cleaning(args, scanner, stdin, bad, stats, progress, counter)
+            if reuse is not None:
+                run.reuse = stack.enter_context(reuse)
             if mode == "shards":
                 run.shards(files)
             else:
@@ -644,15 +698,25 @@ def _clean_site(args: argparse.Namespace) -> int:
     return 0
 
 
-def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]) -> Memory:
+def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]
+            ) -> tuple[Memory, IO[bytes] | None]:
     """The corpus memory of a ``clean``: loaded (``--memory-in``), then learnt over the inputs (``--memory``),
-    saved (``--memory-out``)."""
+    saved (``--memory-out``); with ``--memory``, also the first pass's results (a temporary file, one pickle
+    per record), which the second pass keeps for the records the memory has nothing to say about."""
     memory = Memory.load(args.memory_in) if args.memory_in else Memory()
+    reuse = None
     if args.memory:
-        with Scanner(excisor, args.jobs) as scanner:
-            for record, result in _scanned(scanner, read_records(files, text_field=args.text_field)):
-                if result is not None and record.text is not None:
-                    memory.learn(record.text, result)
+        reuse = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, which closes it after the second pass
+        try:
+            with Scanner(excisor, args.jobs) as scanner:
+                for record, result in _scanned(scanner, read_records(files, text_field=args.text_field)):
+                    pickle.dump(result, reuse, protocol=pickle.HIGHEST_PROTOCOL)
+                    if result is not None and record.text is not None:
+                        memory.learn(record.text, result)
+        except BaseException:
+            reuse.close()
+            raise
+        reuse.seek(0)
         if not args.quiet:
             facts = memory.summary(0)
             print(f"excise: memory: {facts['spans']} spans of {facts['documents']} documents remembered, "
@@ -662,7 +726,7 @@ def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]) 
             memory.save(args.memory_out)
         except OSError as exc:
             raise ConfigError(f"cannot write the memory to {args.memory_out}: {exc.strerror or exc}") from exc
-    return memory
+    return memory, reuse
 
 
 def _add_memory(commands: Any, common: argparse.ArgumentParser) -> None:

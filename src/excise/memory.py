@@ -188,11 +188,21 @@ class Memory:
     def mentions(self, text: str) -> bool:
         """Whether ``text`` holds at least two words of the run's spam vocabulary (``word_weight`` ≥
         ``STRONG_WORD``): a document the pre-screen would pass over, which the memory wants read in full."""
-        cues = self._cues
-        if cues is None:
-            cues = self._cues = frozenset(w.encode("utf-8", "surrogatepass") for w in self.words
-                                          if self.word_weight(w) >= STRONG_WORD)
+        cues = self._cue_words()
         return len(quick_words(text) & cues) >= 2 if cues else False
+
+    def _cue_words(self) -> frozenset[bytes]:
+        """The run's spam vocabulary (``word_weight`` ≥ ``STRONG_WORD``) as bytes, computed once per state."""
+        if self._cues is None:
+            self._cues = frozenset(w.encode("utf-8", "surrogatepass") for w in self.words
+                                   if self.word_weight(w) >= STRONG_WORD)
+        return self._cues
+
+    def relevant(self, text: str) -> bool:
+        """Whether the memory may change anything in ``text``: it holds a word of the run's spam vocabulary
+        (:meth:`mentions` asks for two). A document without one keeps what the model alone found in it, so a
+        second pass needs to scan again only the documents this says yes to."""
+        return not quick_words(text).isdisjoint(self._cue_words())
 
     def _encoded(self) -> set[bytes]:
         """The remembered words as bytes (for :func:`quick_words`), kept up to date by :meth:`learn`."""
@@ -251,6 +261,9 @@ class Memory:
             return promoted
         i = 0
         for d, (text, doc_units) in enumerate(zip(texts, units)):
+            if not self.relevant(text):  # no word of the run's spam vocabulary: nothing here to recognise
+                i += len(doc_units)
+                continue
             rows = range(i, i + len(doc_units))
             only_memory = d < len(screened) and screened[d]
             held = not only_memory and bool((proba[i : i + len(doc_units)] >= threshold).any())
