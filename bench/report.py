@@ -782,8 +782,9 @@ def memory_targets(paths: Sequence[Path]) -> list[list[str]]:
     return [["unseen family in campaigns: char-F1 with memory ≥ 0.95 and ≥ +0.10 over the model alone", f1,
              "yes" if ok else "**no**"],
             ["hard negatives and clean documents: no more touched with memory", touched, "yes" if same else "**no**"],
-            ["memory costs ≤ 25 % of single-pass throughput", f"CPU time with memory over without: {cost} (two "
-             "full passes and the learning)", "**no**" if any(r["seconds_memory"] > 1.25 * r["seconds_single"]
+            ["memory costs ≤ 25 % of single-pass throughput", f"CPU time with memory over without: {cost} (a first "
+             "pass, the learning, and a second pass over the documents the memory may change)",
+             "**no**" if any(r["seconds_memory"] > 1.25 * r["seconds_single"]
                                                               for r in runs) else "yes"]]
 
 
