@@ -401,12 +401,15 @@ def _scanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes] | Non
     for batch, results in scanner.scan(_batches(records), _batch_texts, describe=_describe_batch):
         found = iter(results)
         for record in batch:
-            if not record.ok:
-                yield record, None
-            elif isinstance(result := next(found), str):
-                yield dataclasses.replace(record, text=None, error=result), None
-            else:
-                yield record, _blank_kept(record, result)
+            yield (record, None) if not record.ok else _settled(record, next(found))
+
+
+def _settled(record: Record, result: Result | str) -> tuple[Record, Result | None]:
+    """A good record with its scan: a bad record instead when the engine rejected its text (``result`` is the
+    message)."""
+    if isinstance(result, str):
+        return dataclasses.replace(record, text=None, error=result), None
+    return record, _blank_kept(record, result)
 
 
 @dataclasses.dataclass
@@ -442,12 +445,8 @@ def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes]) ->
         for k, record in enumerate(item.records):
             if not record.ok:
                 yield record, None
-            elif k not in fresh:
-                yield record, item.first[k]
-            elif isinstance(result := fresh[k], str):
-                yield dataclasses.replace(record, text=None, error=result), None
             else:
-                yield record, _blank_kept(record, result)
+                yield _settled(record, fresh[k]) if k in fresh else (record, item.first[k])
 
 
 def _batch_texts(batch: list[Record]) -> list[str]:

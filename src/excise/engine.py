@@ -144,8 +144,9 @@ class Excisor:
             # every unit that was not split keeps what the first pass found for it
             again_texts, again_units = [texts[i] for i, *_ in again], [a[1] for a in again]
             views, words, X, proba, docs = self._batch_proba(again_texts, again_units)
+            screened_by_text = dict(zip(todo, screened))
             proba, promoted = self._remembered(again_texts, again_units, X, proba, docs,
-                                               [screened[todo.index(i)] for i, *_ in again])
+                                               [screened_by_text[i] for i, *_ in again])
             for (i, pieces, origin, first_X, first_proba, first_promoted), rows in zip(again, docs.slices()):
                 doc_X, doc_proba, doc_promoted = X[rows], proba[rows], promoted[rows]
                 kept = np.array(origin)

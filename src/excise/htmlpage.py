@@ -130,18 +130,6 @@ class _Builder(HTMLParser):
     def _silent(self) -> bool:
         return self.silent > 0
 
-    def _emit(self, chars: str, start: int, end: int) -> None:
-        """Add ``chars`` standing for ``source[start:end]`` (every character maps to the whole range)."""
-        owner = self.stack[-1] if self.stack else -1
-        if self.chars:
-            if self.pending_break:
-                self._put("\n" * self.pending_break, start, start, owner)
-            elif self.space:
-                self._put(" ", start, start, owner)
-        self.pending_break = 0
-        self.space = False
-        self._put(chars, start, end, owner)
-
     def _put(self, chars: str, start: int, end: int, owner: int) -> None:
         self.chars.append(chars)
         n = len(chars)
@@ -161,21 +149,20 @@ class _Builder(HTMLParser):
             j = i
             while j < n and not data[j].isspace():
                 j += 1
-            owner = self.stack[-1] if self.stack else -1
-            if self.chars and (self.pending_break or self.space):
-                self._emit_gap(start + i)
-            for k in range(i, j):
-                self.chars.append("&" if data[k] == _AMPERSAND else data[k])
-                self.starts.append(start + k)
-                self.ends.append(start + k + 1)
-                self.owner.append(owner)
-            self.pending_break = 0
-            self.space = False
+            self._gap(start + i)
+            # one character of text per character of source: the word as one piece, its map as ranges
+            self.chars.append(data[i:j].replace(_AMPERSAND, "&"))
+            self.starts.extend(range(start + i, start + j))
+            self.ends.extend(range(start + i + 1, start + j + 1))
+            self.owner.extend([self.stack[-1] if self.stack else -1] * (j - i))
             i = j
 
-    def _emit_gap(self, at: int) -> None:
-        owner = self.stack[-1] if self.stack else -1
-        self._put("\n" * self.pending_break if self.pending_break else " ", at, at, owner)
+    def _gap(self, at: int) -> None:
+        """The line breaks or the blank owed before the next text, put in at source offset ``at`` (they stand
+        for no source of their own); nothing before the first text."""
+        if self.chars and (self.pending_break or self.space):
+            owner = self.stack[-1] if self.stack else -1
+            self._put("\n" * self.pending_break if self.pending_break else " ", at, at, owner)
         self.pending_break = 0
         self.space = False
 
@@ -222,8 +209,7 @@ class _Builder(HTMLParser):
         if tag == "a" and not self._silent():
             href = attributes.get("href", "")
             if self.is_outbound(href):
-                if self.chars and (self.pending_break or self.space):
-                    self._emit_gap(start)
+                self._gap(start)
                 self._put("[", start, open_end, element.index)
         if tag in ("script", "style"):
             self.raw_tag = tag
@@ -292,8 +278,7 @@ class _Builder(HTMLParser):
         if decoded.isspace() or not decoded:
             self.space = True
             return
-        if self.chars and (self.pending_break or self.space):
-            self._emit_gap(start)
+        self._gap(start)
         self._put(decoded, start, start + len(raw), self.stack[-1] if self.stack else -1)
 
     def handle_entityref(self, name: str) -> None:

@@ -103,12 +103,14 @@ def shingles(text: str | list[str], only: np.ndarray | None = None) -> set[int]:
     words = words_of(text) if isinstance(text, str) else text
     if len(words) < SHINGLE:
         return set()
-    starts: Iterable[int] = range(len(words) - SHINGLE + 1)
-    if only is not None:
-        # the windows whose SHINGLE flags are all set: a running count of the flags
-        counts = np.convolve(only.astype(np.int8), np.ones(SHINGLE, dtype=np.int8), mode="valid")
-        starts = np.flatnonzero(counts == SHINGLE).tolist()
+    starts: Iterable[int] = range(len(words) - SHINGLE + 1) if only is None else _flagged_windows(only)
     return {_hash(words, i) for i in starts}
+
+
+def _flagged_windows(flags: np.ndarray) -> list[int]:
+    """The starts of the ``SHINGLE``-word windows whose flags are all set (a running count of the flags)."""
+    counts = np.convolve(flags.astype(np.int8), np.ones(SHINGLE, dtype=np.int8), mode="valid")
+    return np.flatnonzero(counts == SHINGLE).tolist()
 
 
 def _hash(words: Sequence[str], i: int) -> int:
@@ -130,14 +132,15 @@ class Memory:
     kept_words: Counter[str] = field(default_factory=Counter)  # remembered word -> documents that keep it
     seen: int = 0  # documents read (learnt from or not)
     span_words: set[str] = field(default_factory=set)  # every word of the spans learnt from
-    _cues: frozenset[bytes] | None = field(default=None, repr=False, compare=False)  # mentions()'s words
+    _strong: frozenset[str] | None = field(default=None, repr=False, compare=False)  # _strong_words(), cached
+    _cues: frozenset[bytes] | None = field(default=None, repr=False, compare=False)  # the same as bytes
     _bytes: set[bytes] | None = field(default=None, repr=False, compare=False)  # the words as bytes
 
     # ---- learning -----------------------------------------------------------------------------
     def learn(self, text: str, result: Result) -> None:
         """Remember the confident spans of one scanned document, and count the remembered shingles it keeps."""
         self.seen += 1
-        self._cues = None
+        self._cues = self._strong = None
         taught: set[int] = set()
         vocabulary: set[str] = set()
         for span in result.spans:
@@ -191,11 +194,17 @@ class Memory:
         cues = self._cue_words()
         return len(quick_words(text) & cues) >= 2 if cues else False
 
+    def _strong_words(self) -> frozenset[str]:
+        """The run's spam vocabulary: the words with ``word_weight`` ≥ ``STRONG_WORD`` (computed once per state:
+        :meth:`learn` forgets it)."""
+        if self._strong is None:
+            self._strong = frozenset(w for w in self.words if self.word_weight(w) >= STRONG_WORD)
+        return self._strong
+
     def _cue_words(self) -> frozenset[bytes]:
-        """The run's spam vocabulary (``word_weight`` ≥ ``STRONG_WORD``) as bytes, computed once per state."""
+        """:meth:`_strong_words` as bytes, for :func:`quick_words`."""
         if self._cues is None:
-            self._cues = frozenset(w.encode("utf-8", "surrogatepass") for w in self.words
-                                   if self.word_weight(w) >= STRONG_WORD)
+            self._cues = frozenset(w.encode("utf-8", "surrogatepass") for w in self._strong_words())
         return self._cues
 
     def relevant(self, text: str) -> bool:
@@ -226,7 +235,7 @@ class Memory:
         words = content_words(text) if isinstance(text, str) else text
         if len(words) < MIN_WORDS:
             return 0.0
-        strong = sum(1 for w in words if self.word_weight(w) >= STRONG_WORD)
+        strong = len(self._strong_words().intersection(words))
         return strong / len(words) if strong >= 2 else 0.0
 
     def match(self, text: str | list[str]) -> float:
@@ -240,8 +249,7 @@ class Memory:
         known = np.fromiter(map(self.span_words.__contains__, words), dtype=bool, count=len(words))
         if known.sum() < SHINGLE:
             return 0.0
-        counts = np.convolve(known.astype(np.int8), np.ones(SHINGLE, dtype=np.int8), mode="valid")
-        return sum(self.usable(_hash(words, i)) for i in np.flatnonzero(counts == SHINGLE).tolist()) / windows
+        return sum(self.usable(_hash(words, i)) for i in _flagged_windows(known)) / windows
 
     def promote(self, texts: Sequence[str], units: Sequence[Sequence[Any]], X: np.ndarray, proba: np.ndarray,
                 threshold: float, screened: Sequence[bool] = ()) -> np.ndarray:
@@ -325,16 +333,9 @@ class Memory:
         usable = sum(1 for s in self.spam if self.usable(s))
         campaigns = sorted(((self.spam[s], text) for s, text in self.examples.items() if s in self.spam),
                            reverse=True)[:top]
-        strong = sorted(((w, n) for w, n in self.words.items() if self.word_weight(w) >= STRONG_WORD),
-                        key=lambda wn: (-wn[1], wn[0]))
+        strong = sorted(((w, self.words[w]) for w in self._strong_words()), key=lambda wn: (-wn[1], wn[0]))
         return {"documents": self.documents, "spans": self.spans, "seen": self.seen, "shingles": len(self.spam),
                 "usable": usable, "boilerplate": sum(1 for s, n in self.kept.items() if n > self.spam.get(s, 0)),
                 "words": len(strong), "vocabulary": strong[:top],
                 "top": [{"documents": n, "example": text} for n, text in campaigns]}
 
-
-def learn_all(memory: Memory, texts: Iterable[str], results: Iterable[Result]) -> Memory:
-    """:meth:`Memory.learn` of each scanned text; the memory."""
-    for text, result in zip(texts, results):
-        memory.learn(text, result)
-    return memory

@@ -199,21 +199,17 @@ def removal_ranges(page: HtmlPage, spans: Iterable[Span]) -> list[tuple[int, int
     cut = bytearray(n)
     for span in spans:
         cut[max(span.start, 0) : min(span.end, n)] = b"\x01" * (min(span.end, n) - max(span.start, 0))
-    # characters cut per element, descendants included
+    # characters cut per element, descendants included (as HtmlPage counts text_chars: each character to its
+    # owner, then each element's count to its parent; children come after their parents)
     cut_chars = [0] * len(page.elements)
     for i, owner in enumerate(page.owner):
-        if cut[i] and page.starts[i] < page.ends[i]:
-            while owner >= 0:
-                cut_chars[owner] += 1
-                owner = page.elements[owner].parent
-    visible = [0] * len(page.elements)
-    for i, owner in enumerate(page.owner):
-        if page.starts[i] < page.ends[i]:
-            while owner >= 0:
-                visible[owner] += 1
-                owner = page.elements[owner].parent
+        if cut[i] and owner >= 0 and page.starts[i] < page.ends[i]:
+            cut_chars[owner] += 1
+    for element in reversed(page.elements):
+        if element.parent >= 0:
+            cut_chars[element.parent] += cut_chars[element.index]
     rich = _holds_content(page)
-    whole = [e.index for e in page.elements if visible[e.index] and cut_chars[e.index] == visible[e.index]
+    whole = [e.index for e in page.elements if e.text_chars and cut_chars[e.index] == e.text_chars
              and e.tag not in _FRAME and not rich[e.index]]
     whole_set = set(whole)
     # only the outermost such elements
