@@ -332,6 +332,7 @@ SET_TITLES = {
     "obfuscated": "Synthetic test set, obfuscated",
     "in_sentence": "In-sentence anchors and link wraps",
     "spam_pages": "Whole spam pages and clean pages",
+    "site_chrome": "Synthetic test set dressed in site chrome",
     "hard_negatives": "Hard negatives (clean, spam-like topics)",
     "real_seed": "Real: the seed article",
     "real_xebia": "Real: hacked blog posts (xebia)",
@@ -402,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "obfuscated": sets.obfuscated(data, args.n, args.seed),
         "in_sentence": sets.in_sentence(data, args.in_sentence, args.seed),
         "spam_pages": sets.spam_pages(data, args.seed),
+        "site_chrome": sets.site_chrome(data, args.n, args.seed),
         "hard_negatives": sets.hard_negatives(data),
         "real_seed": real["seed_gold.jsonl"],
         "real_xebia": real["xebia_gold.jsonl"],
@@ -822,6 +824,10 @@ SET_NOTES = {
                    "where only the link syntax is gold (`linkwrap`).",
     "spam_pages": "Every test-split spam text as a document of its own, whole document gold; as many clean "
                   "test-split pages beside them.",
+    "site_chrome": "The synthetic set's documents, each dressed in one to three blocks of site chrome at the top, "
+                   "the bottom or between paragraphs (newsletter prompts, share bars, footer, navigation and "
+                   "account lines, donation asks; `excise.training.chrome`), written from the 15 templates "
+                   "training never sees: what a crawled page carries around its article. The chrome is not gold.",
     "hard_negatives": "Every host of both splits about what spam is about (ED-drug health pages, gambling and loan "
                       "news, MongoDB replica sets, ...), unchanged.",
     "real_seed": "The canonical case, `../shared/examples/seed.txt`, with its gold spans (`real-dev/seed_gold.jsonl`).",

@@ -14,6 +14,11 @@ the benchmark is scored on the same records.
   words, where only the link syntax is spam;
 - ``spam_pages``: whole test-split spam texts as documents, beside as many clean
   hosts: for the document-level score;
+- ``site_chrome``: the synthetic test documents, each dressed in site chrome
+  (:mod:`excise.training.chrome`) written from the test split's 15 templates, which training never
+  sees (newsletter prompts, share bars, footer, navigation and account lines, donation asks; the
+  split, by a hash, left no cookie notice or comment-form template in it); the hard negatives
+  appended to the set stay as they are;
 - ``hard_negatives``: every host of both splits about the same topics as spam,
   unchanged;
 - ``real_dev``: the hand-labelled real documents in ``real-dev/``.
@@ -47,14 +52,21 @@ def real_dev(data: Path) -> dict[str, Records]:
     return {name: read_gold(data / "real-dev" / name) for name in REAL_DEV}
 
 
-def synthetic_docs(data: Path, n: int, seed: int) -> list[Doc]:
-    """The synthetic test documents (test-split hosts and spam, nine styles, 40 % clean, hard negatives clean)."""
-    return build_training_docs(data, seed=seed, n_docs=n, split="test")
+def synthetic_docs(data: Path, n: int, seed: int, chrome_share: float = 0.0) -> list[Doc]:
+    """The synthetic test documents (test-split hosts and spam, nine styles, 40 % clean, hard negatives clean;
+    ``chrome_share`` of them dressed in site chrome)."""
+    return build_training_docs(data, seed=seed, n_docs=n, split="test", chrome_share=chrome_share)
 
 
 def synthetic(data: Path, n: int, seed: int) -> Records:
     """The synthetic test benchmark as gold records."""
     return [doc.to_gold() for doc in synthetic_docs(data, n, seed)]
+
+
+def site_chrome(data: Path, n: int, seed: int) -> Records:
+    """The synthetic test documents, every one dressed in site chrome from the test split's templates (the
+    hard negatives at the end of the set as they are)."""
+    return [doc.to_gold() for doc in synthetic_docs(data, n, seed, chrome_share=1.0)]
 
 
 def obfuscated(data: Path, n: int, seed: int, rate: float = 0.35) -> Records:

@@ -79,6 +79,13 @@ def test_save_load_and_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "4 documents and 4 spans learnt from" in out and "payday advance" in out
     assert main(["memory", "show", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents"] == 4
+    # a file of format 1 (before kept text was sampled and link scaffolding left out) still loads
+    old = json.loads(path.read_text(encoding="utf-8"))
+    del old["kept_seen"]
+    old["format"] = 1
+    old["words"].append(["http", 9])
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    assert Memory.load(tmp_path / "old.json") == memory
     (tmp_path / "bad.json").write_text('{"format": 99}', encoding="utf-8")
     with pytest.raises(ConfigError):
         Memory.load(tmp_path / "bad.json")
@@ -148,3 +155,28 @@ def test_memory_options_are_checked_before_any_work(tmp_path: Path, capsys: pyte
     assert main(["clean", str(source), "-o", out, "--memory", "--memory-out", str(tmp_path / "no" / "m.json")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main(["clean", str(source), "-o", out, "--memory", "--engine", "ray"]) == 2
+
+
+def test_past_the_first_documents_kept_text_is_counted_in_a_sample_and_scaled_up(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import excise.memory as memory_module
+
+    monkeypatch.setattr(memory_module, "KEPT_ALL", 4)
+    monkeypatch.setattr(memory_module, "KEPT_EVERY", 3)
+    memory = Memory()
+    for k in range(MIN_DOCS + 1):  # the campaign, cut with confidence in four of the first four documents
+        text = page_with(CAMPAIGN, k)
+        start = text.index(CAMPAIGN)
+        memory.learn(text, spam_result(text, start, start + len(CAMPAIGN)))
+    assert memory.match(CAMPAIGN) == 1.0
+    quoted = f"A reader wrote to us: {CAMPAIGN} We do not recommend such lenders."
+    for _ in range(3):  # documents 5-7: only the sixth is counted (5 and 7 are not multiples of 3)
+        memory.learn(quoted, Result(model="test", length=len(quoted)))
+    assert (memory.seen, memory.kept_seen) == (7, 5)
+    # one counted page keeps it: scaled to the seven documents read, 1 × 7 / 5 is less than the 4 that cut it
+    assert memory.match(CAMPAIGN) == 1.0
+    for _ in range(9):  # documents 8-16: 9, 12 and 15 are counted
+        memory.learn(quoted, Result(model="test", length=len(quoted)))
+    # four counted pages keep it: 4 × 16 / 8 = 8 pages, more than cut it: ordinary repeated text now
+    assert (memory.seen, memory.kept_seen) == (16, 8)
+    assert memory.match(CAMPAIGN) == 0.0

@@ -402,3 +402,34 @@ def test_a_site_with_text_files_is_still_a_site(tmp_path: Path, capsys: pytest.C
     records.write_text('{"text": "hello"}\n', encoding="utf-8")
     assert main(["scan", str(records), "--report", str(tmp_path / "r2.html")]) == 2
     assert "--report is for HTML pages" in capsys.readouterr().err
+
+
+ARTICLE = ("<p>The council met on Tuesday to discuss the new library. Residents asked for longer opening hours "
+           "and more study rooms. The mayor promised a decision before the summer.</p>")
+SELLING = "Buy garden tools online at the best prices, free delivery today."
+
+
+@pytest.mark.parametrize("hidden_threshold", [None, 0.05])
+@pytest.mark.parametrize("hidden", [True, False])
+def test_hidden_text_needs_less_evidence_and_visible_text_no_less(hidden_threshold: float | None, hidden: bool
+                                                                  ) -> None:
+    """A selling line the engine leaves alone at its own threshold: hidden, it is cut at a lower hidden
+    threshold (its reasons say so); visible, or with no hidden threshold, it is not."""
+    block = f'<div style="display:none">{SELLING}</div>' if hidden else f"<p>{SELLING}</p>"
+    source = f"<html><body>{ARTICLE}{block}{ARTICLE.replace('library', 'park')}</body></html>"
+    scan = scan_page(Excisor(), source, hidden_threshold=hidden_threshold)
+    findings = scan.findings
+    if hidden and hidden_threshold is not None:
+        assert [(f.text, f.hidden, "hidden" in f.span.reasons) for f in findings] == [(SELLING, ("display:none",),
+                                                                                         True)]
+        assert scan.result.score == findings[0].span.score  # the document's score is its best span's
+    else:
+        assert findings == ()
+
+
+def test_cli_hidden_threshold_must_be_a_probability(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><body>{ARTICLE}</body></html>", encoding="utf-8")
+    assert main(["scan", str(page), "--hidden-threshold", "0"]) == 2
+    assert "expected a number in (0, 1]" in capsys.readouterr().err
+    assert main(["scan", str(page), "--hidden-threshold", "1"]) == 0

@@ -55,7 +55,7 @@ from .outputs import (
 from .parallel import Scanner, available_cores
 from .parquet import PARQUET_SUFFIXES
 from .report import ReportPage, render_report
-from .site import PageScan, html_files, is_html_input, scan_files
+from .site import HIDDEN_THRESHOLD, PageScan, html_files, is_html_input, scan_files
 from .stats import Progress, RunStats
 from .training import DEFAULT_DOCS
 from .types import Result
@@ -161,6 +161,17 @@ def _jobs(value: str) -> int:
     return jobs or available_cores()
 
 
+def _probability(value: str) -> float:
+    """A probability in (0, 1]."""
+    try:
+        p = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}") from None
+    if not 0.0 < p <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {p:g}")
+    return p
+
+
 def _input_options(parser: argparse.ArgumentParser) -> None:
     """The inputs and the field that holds the text."""
     parser.add_argument("inputs", nargs="*", default=[STDIN], metavar="INPUT",
@@ -170,6 +181,9 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", metavar="HOST",
                         help="HTML: the host of the site the pages belong to; links to other hosts are outbound "
                              "(default: each page's canonical link, og:url or <base>)")
+    parser.add_argument("--hidden-threshold", type=_probability, default=HIDDEN_THRESHOLD, metavar="T",
+                        help="HTML: spam probability that cuts text wholly inside hidden elements, where a reader "
+                             "cannot see it; 1 scans hidden text like any other (default: %(default)g)")
     _text_field_option(parser, "JSONL field")
 
 
@@ -675,7 +689,7 @@ def _clean_site(args: argparse.Namespace) -> int:
     if not single and os.path.isfile(args.output):
         raise ConfigError(f"output {args.output!r} is a file; several HTML pages need an output directory")
     pages = []
-    for item in scan_files(_excisor(args), args.inputs, args.site):
+    for item in scan_files(_excisor(args), args.inputs, args.site, args.hidden_threshold):
         if isinstance(item, InputError):
             raise item  # nothing is written: fix the input and run again
         pages.append(item)
@@ -803,7 +817,7 @@ def _scan_site(args: argparse.Namespace) -> int:
     pages = found = spans = 0
     unreadable: list[str] = []
     kept: list[ReportPage] = []
-    for item in scan_files(_excisor(args), args.inputs, args.site):
+    for item in scan_files(_excisor(args), args.inputs, args.site, args.hidden_threshold):
         if isinstance(item, InputError):
             unreadable.append(item.source or str(item))
             print(f"excise: warning: {item}", file=sys.stderr)

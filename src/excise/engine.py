@@ -117,7 +117,7 @@ class Excisor:
             if not text or text.isspace():
                 continue
             passed = not self.config.screen or model.screen.passes(text)
-            if not passed and not (self.memory is not None and self.memory.mentions(text)):
+            if not passed and not (self.memory is not None and self.memory.relevant(text)):
                 continue
             doc_units = segment(text)
             if doc_units:

@@ -38,6 +38,7 @@ __all__ = ["DENSE_NAMES", "DocWords", "PlainTextView", "UnitView", "batch_dense_
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 # bytes.translate table that keeps the ASCII letters, digits and "_" (what \w means in ASCII) and blanks the rest
 _ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "_") else 32 for c in range(256))
+_ASCII_WORD_OR_QUOTE_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
 _URL_IN = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _TAGS = re.compile(r"<[^>]*>")
@@ -122,12 +123,22 @@ def _maybe_obfuscated(folded: str) -> bool:
 
 
 def _tokens(folded: str) -> list[str]:
-    """What ``_TOKEN.findall(folded)`` finds, found faster in ASCII text without apostrophes."""
-    if folded.isascii() and "'" not in folded:
+    """What ``_TOKEN.findall(folded)`` finds, found faster in ASCII text."""
+    if not folded.isascii():
+        return _TOKEN.findall(folded)
+    if "'" not in folded:
         # there the words are just the runs of letters, digits and "_"; blanking every other byte
         # and splitting at the blanks finds them four times faster than the regular expression
         return folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
-    return _TOKEN.findall(folded)
+    # no match of the pattern crosses a byte that is neither a word byte nor "'": split at those, and let the
+    # pattern read only the runs that hold an apostrophe
+    words: list[str] = []
+    for run in folded.encode("ascii").translate(_ASCII_WORD_OR_QUOTE_BYTES).decode("ascii").split():
+        if "'" in run:
+            words.extend(_TOKEN.findall(run))
+        else:
+            words.append(run)
+    return words
 
 
 def view_units(text: str, units: Sequence[Unit]) -> list[UnitView]:

@@ -16,8 +16,9 @@ the hosts the spans link to. Safety:
   their page or carry links teach the memory, and a shingle counts only once it
   comes from ``MIN_DOCS`` documents;
 - a shingle also seen in the text a run keeps (``kept``, counted for remembered
-  shingles only, so memory stays bounded) in more documents than in spam is
-  ordinary repeated text (boilerplate, quotes, licences) and is not used;
+  shingles only, so memory stays bounded, and in a sample of the documents past
+  the first ``KEPT_ALL``) in more documents than in spam is ordinary repeated
+  text (boilerplate, quotes, licences) and is not used;
 - a unit is promoted only when at least ``MATCH`` of its shingles are
   remembered, and only when it does not fit its page (cohesion below
   ``MAX_COHESION``): a health page about sildenafil keeps its own sentences
@@ -68,11 +69,18 @@ VOCABULARY_MATCH = 0.25
 MIN_WORDS = 3
 #: remembered shingles at most (the rarest are forgotten first): bounds memory whatever the corpus size
 CAPACITY = 2_000_000
+#: what a run keeps is counted in every one of its first KEPT_ALL documents, then in one of every KEPT_EVERY
+#: (shares of documents, as ``usable`` and ``word_weight`` read them, need no more; counting costs a read of
+#: the document's words, as much as a third of a pass)
+KEPT_ALL = 2000
+KEPT_EVERY = 4
 #: a span teaches the memory only with one of these reasons: it does not fit its page, or it links out
 _TEACHING = frozenset(["off-topic", "link", "link-run", "inline-url", "link-reference-block"])
 
 _COHESION = DENSE_NAMES.index("cohesion")
-FORMAT = 1
+#: the scaffolding of links, in every campaign's spans and many kept pages: never a campaign's word
+_URL_PARTS = frozenset(["http", "https", "html", "shtml", "href", "aspx"])
+FORMAT = 2
 
 
 def words_of(text: str) -> list[str]:
@@ -93,7 +101,7 @@ def quick_words(text: str) -> set[bytes]:
 def content_words(text: str | list[str]) -> set[str]:
     """The distinct content words of ``text`` (or of its words): four letters or more, no stopwords, no numbers."""
     words = words_of(text) if isinstance(text, str) else text
-    return {w for w in words if len(w) > 3 and w not in STOPWORDS and not w.isdigit()}
+    return {w for w in words if len(w) > 3 and w not in STOPWORDS and w not in _URL_PARTS and not w.isdigit()}
 
 
 def shingles(text: str | list[str], only: np.ndarray | None = None) -> set[int]:
@@ -132,6 +140,7 @@ class Memory:
     kept_words: Counter[str] = field(default_factory=Counter)  # remembered word -> documents that keep it
     seen: int = 0  # documents read (learnt from or not)
     span_words: set[str] = field(default_factory=set)  # every word of the spans learnt from
+    kept_seen: int = 0  # documents whose kept text was counted (``KEPT_ALL``, ``KEPT_EVERY``)
     _strong: frozenset[str] | None = field(default=None, repr=False, compare=False)  # _strong_words(), cached
     _cues: frozenset[bytes] | None = field(default=None, repr=False, compare=False)  # the same as bytes
     _bytes: set[bytes] | None = field(default=None, repr=False, compare=False)  # the words as bytes
@@ -165,6 +174,9 @@ class Memory:
         # what the document keeps, counted for remembered words and shingles only: a document that shares no
         # word with any remembered span (a first look in bytes, :func:`quick_words`) is not read further; its
         # shingles cannot be remembered ones but in the rare shingle of four short words
+        if self.seen > KEPT_ALL and self.seen % KEPT_EVERY:
+            return
+        self.kept_seen += 1
         kept_text = result.apply(text) if result.spans else text
         if quick_words(kept_text).isdisjoint(self._encoded()):
             return
@@ -185,14 +197,15 @@ class Memory:
     def usable(self, shingle: int) -> bool:
         """Whether a remembered shingle is evidence: from enough documents, and not ordinary repeated text."""
         n = self.spam.get(shingle, 0)
-        return n >= MIN_DOCS and self.kept.get(shingle, 0) <= n
+        return n >= MIN_DOCS and not self._kept_more(shingle, n)
+
+    def _kept_more(self, shingle: int, spam: int) -> bool:
+        """Whether the run keeps ``shingle`` in more documents than its confident spans hold it (the kept count
+        scaled up from the documents whose kept text was counted)."""
+        kept = self.kept.get(shingle, 0)
+        return kept > 0 and kept * self.seen > spam * max(self.kept_seen, 1)
 
     # ---- using it -----------------------------------------------------------------------------
-    def mentions(self, text: str) -> bool:
-        """Whether ``text`` holds at least two words of the run's spam vocabulary (``word_weight`` ≥
-        ``STRONG_WORD``): a document the pre-screen would pass over, which the memory wants read in full."""
-        cues = self._cue_words()
-        return len(quick_words(text) & cues) >= 2 if cues else False
 
     def _strong_words(self) -> frozenset[str]:
         """The run's spam vocabulary: the words with ``word_weight`` ≥ ``STRONG_WORD`` (computed once per state:
@@ -208,10 +221,12 @@ class Memory:
         return self._cues
 
     def relevant(self, text: str) -> bool:
-        """Whether the memory may change anything in ``text``: it holds a word of the run's spam vocabulary
-        (:meth:`mentions` asks for two). A document without one keeps what the model alone found in it, so a
-        second pass needs to scan again only the documents this says yes to."""
-        return not quick_words(text).isdisjoint(self._cue_words())
+        """Whether the memory may change anything in ``text``: it holds two words of the run's spam vocabulary
+        (``word_weight`` ≥ ``STRONG_WORD``; a unit promoted by its vocabulary holds two itself, one promoted by
+        its shingles nearly always does). A document without them keeps what the model alone found in it, so a
+        second pass scans again only the documents this says yes to, and the pre-screen's verdict stands."""
+        cues = self._cue_words()
+        return len(quick_words(text) & cues) >= 2 if cues else False
 
     def _encoded(self) -> set[bytes]:
         """The remembered words as bytes (for :func:`quick_words`), kept up to date by :meth:`learn`."""
@@ -226,7 +241,7 @@ class Memory:
         if spam < MIN_WORD_DOCS:
             return 0.0
         return math.log((spam + 0.5) / (self.documents + 1)) - math.log(
-            (self.kept_words.get(word, 0) + 0.5) / (self.seen + 1))
+            (self.kept_words.get(word, 0) + 0.5) / (self.kept_seen + 1))
 
     def vocabulary_match(self, text: str | set[str]) -> float:
         """The share of the content words of ``text`` (or those words) that the run's confident spans hold far
@@ -261,7 +276,7 @@ class Memory:
         run's spam vocabulary is promoted only in a document that already holds the campaign (a unit promoted
         by its shingles, or one the model scores at ``threshold`` or more): vocabulary extends a campaign
         found on the page, it does not start one. ``screened[d]``: document ``d`` was let through by
-        :meth:`mentions` alone, and there a unit the model scores at ``threshold`` counts as the campaign
+        :meth:`relevant` alone, and there a unit the model scores at ``threshold`` counts as the campaign
         only when its words are the run's spam vocabulary too.
         """
         promoted = np.zeros(len(proba), dtype=bool)
@@ -269,7 +284,7 @@ class Memory:
             return promoted
         i = 0
         for d, (text, doc_units) in enumerate(zip(texts, units)):
-            if not self.relevant(text):  # no word of the run's spam vocabulary: nothing here to recognise
+            if not self.relevant(text):  # fewer than two words of the run's spam vocabulary: nothing to recognise
                 i += len(doc_units)
                 continue
             rows = range(i, i + len(doc_units))
@@ -300,7 +315,7 @@ class Memory:
     def save(self, path: str | Path) -> None:
         """Write the memory as JSON (whole or not at all)."""
         payload = {"format": FORMAT, "shingle": SHINGLE, "documents": self.documents, "spans": self.spans,
-                   "seen": self.seen, "spam": sorted(self.spam.items()), "kept": sorted(self.kept.items()),
+                   "seen": self.seen, "kept_seen": self.kept_seen, "spam": sorted(self.spam.items()), "kept": sorted(self.kept.items()),
                    "words": sorted(self.words.items()), "kept_words": sorted(self.kept_words.items()),
                    "span_words": sorted(self.span_words),
                    "examples": sorted(self.examples.items())}
@@ -316,15 +331,20 @@ class Memory:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the memory file {path}: {exc}") from exc
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("shingle") != SHINGLE:
-            raise ConfigError(f"{path} is not a memory file of this excise (format {FORMAT}, {SHINGLE}-word shingles)")
+        # format 1 counted every document's kept text (``kept_seen`` = ``seen``)
+        if not isinstance(payload, dict) or payload.get("format") not in (1, FORMAT) or payload.get("shingle") != SHINGLE:
+            raise ConfigError(f"{path} is not a memory file of this excise (format 1 or {FORMAT}, {SHINGLE}-word "
+                              "shingles)")
         try:
             return cls(Counter({int(k): int(v) for k, v in payload["spam"]}),
                        Counter({int(k): int(v) for k, v in payload["kept"]}),
                        {int(k): str(v) for k, v in payload["examples"]}, int(payload["documents"]),
-                       int(payload["spans"]), Counter({str(k): int(v) for k, v in payload["words"]}),
-                       Counter({str(k): int(v) for k, v in payload["kept_words"]}), int(payload["seen"]),
-                       {str(w) for w in payload["span_words"]})
+                       int(payload["spans"]),
+                       # format 1 learnt the scaffolding of links as words too
+                       Counter({str(k): int(v) for k, v in payload["words"] if k not in _URL_PARTS}),
+                       Counter({str(k): int(v) for k, v in payload["kept_words"] if k not in _URL_PARTS}),
+                       int(payload["seen"]),
+                       {str(w) for w in payload["span_words"]}, int(payload.get("kept_seen", payload["seen"])))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"the memory file {path} is damaged: {exc}") from exc
 
@@ -335,7 +355,7 @@ class Memory:
                            reverse=True)[:top]
         strong = sorted(((w, self.words[w]) for w in self._strong_words()), key=lambda wn: (-wn[1], wn[0]))
         return {"documents": self.documents, "spans": self.spans, "seen": self.seen, "shingles": len(self.spam),
-                "usable": usable, "boilerplate": sum(1 for s, n in self.kept.items() if n > self.spam.get(s, 0)),
+                "usable": usable, "boilerplate": sum(1 for s in self.kept if self._kept_more(s, self.spam.get(s, 0))),
                 "words": len(strong), "vocabulary": strong[:top],
                 "top": [{"documents": n, "example": text} for n, text in campaigns]}
 

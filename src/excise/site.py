@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ _FRAME = frozenset(["html", "head", "body", "main"])
 #: an element holding one of these holds more than words: only the cut words are removed from it
 _CONTENT = frozenset(["img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas", "input", "select", "textarea", "button", "form", "script", "style", "table"])
 _LINK_IN_TEXT = re.compile(r"\]\(([^)\s]*)\)")
+#: the spam probability that cuts text wholly inside hidden elements (the engine's own threshold elsewhere)
+HIDDEN_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +147,44 @@ def is_html_input(paths: Sequence[str]) -> bool:
     return True
 
 
-def scan_page(excisor: Excisor, source: str, path: str = "", site: str | None = None) -> PageScan:
-    """Scan one HTML page and place what was found in its source (``site``: see :class:`HtmlPage`)."""
+def scan_page(excisor: Excisor, source: str, path: str = "", site: str | None = None,
+              hidden_threshold: float | None = HIDDEN_THRESHOLD) -> PageScan:
+    """Scan one HTML page and place what was found in its source (``site``: see :class:`HtmlPage`).
+
+    Text a reader cannot see needs less evidence: where the engine, run again with ``hidden_threshold``
+    instead of its own threshold, cuts text that lies wholly in hidden elements, that is cut too (its
+    reasons say ``hidden``). Hiding alone cuts nothing: the text must still read as spam to the model.
+    ``None`` (or a threshold no lower than the engine's) scans hidden text like any other. A page with hidden
+    elements is scanned twice.
+    """
     page = HtmlPage(source, site)
-    result = excisor.scan(page.text) if page.text.strip() else Result(model=excisor.model.name, length=0)
+    if not page.text.strip():
+        return PageScan(path, page, Result(model=excisor.model.name, length=0), ())
+    result = excisor.scan(page.text)
+    if hidden_threshold is not None and hidden_threshold < excisor.config.threshold:
+        result = _with_hidden(excisor, page, result, hidden_threshold)
     return PageScan(path, page, result, tuple(_finding(page, span) for span in result.spans))
+
+
+def _with_hidden(excisor: Excisor, page: HtmlPage, result: Result, threshold: float) -> Result:
+    """``result`` with the spans an engine of ``threshold`` finds wholly in hidden text and ``result`` does not."""
+    hidden = [bool(e.hidden) for e in page.elements]
+    if not any(hidden):
+        return result
+    eager = Excisor(excisor.model, config=replace(excisor.config, threshold=threshold),
+                    memory=excisor.memory).scan(page.text)
+    extra = []
+    for span in eager.spans:
+        if any(s.start < span.end and span.start < s.end for s in result.spans):
+            continue
+        owners = {o for o, a, b in zip(page.owner[span.start:span.end], page.starts[span.start:span.end],
+                                       page.ends[span.start:span.end]) if a != b}
+        if owners and all(o >= 0 and hidden[o] for o in owners):
+            extra.append(replace(span, reasons=(*span.reasons, "hidden")))
+    if not extra:
+        return result
+    return replace(result, spans=tuple(sorted((*result.spans, *extra), key=lambda s: s.start)),
+                   score=max(result.score, *(s.score for s in extra)))
 
 
 def _finding(page: HtmlPage, span: Span) -> Finding:
@@ -294,15 +329,15 @@ class PageFile:
         return clean_html(self.scan.page, self.scan.result.spans).encode(self.encoding, "surrogateescape")
 
 
-def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None
-               ) -> Iterator[PageFile | InputError]:
+def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None,
+               hidden_threshold: float | None = HIDDEN_THRESHOLD) -> Iterator[PageFile | InputError]:
     """:func:`scan_page` of each HTML file of the arguments, or the error that kept one from being read."""
     for path, relpath, error in html_files(paths):
         if error is not None:
             yield InputError(error, source=path)
             continue
         if _is_warc(path):
-            yield from _warc_pages(excisor, path, site)
+            yield from _warc_pages(excisor, path, site, hidden_threshold)
             continue
         try:
             source, encoding = read_html(path)
@@ -310,14 +345,15 @@ def scan_files(excisor: Excisor, paths: Iterable[str], site: str | None = None
             yield InputError(f"cannot read: {exc.strerror or exc}", source=path)
             continue
         try:
-            scan = scan_page(excisor, source, path, site)
+            scan = scan_page(excisor, source, path, site, hidden_threshold)
         except (RecursionError, ValueError, IndexError) as exc:  # a page the parser cannot take apart
             yield InputError(f"cannot read this page as HTML: {exc}", source=path)
             continue
         yield PageFile(relpath, encoding, scan)
 
 
-def _warc_pages(excisor: Excisor, path: str, site: str | None) -> Iterator[PageFile | InputError]:
+def _warc_pages(excisor: Excisor, path: str, site: str | None, hidden_threshold: float | None
+                ) -> Iterator[PageFile | InputError]:
     """The HTML responses of a WARC file (a crawl of the site), each scanned as a page named by its URL."""
     from .warc import read_warc_file
 
@@ -326,5 +362,5 @@ def _warc_pages(excisor: Excisor, path: str, site: str | None) -> Iterator[PageF
             yield InputError(record.error or "cannot read this record", source=path, line=record.line)
             continue
         url = str((record.data or {}).get("url") or f"{path}#{record.line}")
-        yield PageFile(url, "utf-8", scan_page(excisor, record.text, url, site if site is not None else
-                                               (page_site(record.text) or link_host(url))))
+        own = site if site is not None else (page_site(record.text) or link_host(url))
+        yield PageFile(url, "utf-8", scan_page(excisor, record.text, url, own, hidden_threshold))

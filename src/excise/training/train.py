@@ -42,6 +42,7 @@ from ..screen import FLOOR, WINDOW, screen_words
 from ..segment import segment
 from ..topics import TopicTable
 from . import DEFAULT_DOCS
+from .chrome import Chrome, dress
 from .sources import Piece, clean_hosts, default_data_dir, spam_pieces
 from .synth import Doc, Injector, keyword_anchors
 
@@ -69,11 +70,18 @@ def unit_labels(doc: Doc, units: Sequence) -> np.ndarray:
     return labels
 
 
+# the share of training documents dressed in site chrome (cookie notices, newsletter prompts, share
+# buttons), and the offset of the chrome's seed from the training seed
+CHROME_SHARE = 0.3
+CHROME_SEED = 7919
+
+
 def build_training_docs(data: Path, *, seed: int, n_docs: int, exclude: Iterable[str] = (),
                         split: str = "train", pieces: Sequence[Piece] | None = None,
-                        hosts: Sequence[Piece] | None = None) -> list[Doc]:
+                        hosts: Sequence[Piece] | None = None, chrome_share: float = CHROME_SHARE) -> list[Doc]:
     """Synthetic documents (and the hard negatives, clean) from one split of the data (``pieces`` and
-    ``hosts``: ``spam_pieces(data)`` and ``clean_hosts(data)`` when the caller has read them already)."""
+    ``hosts``: ``spam_pieces(data)`` and ``clean_hosts(data)`` when the caller has read them already);
+    ``chrome_share`` of them dressed in site chrome (:mod:`.chrome`)."""
     exclude = set(exclude)
     pieces = spam_pieces(data) if pieces is None else pieces
     spam = [p for p in pieces if p.split == split and p.family not in exclude]
@@ -81,6 +89,8 @@ def build_training_docs(data: Path, *, seed: int, n_docs: int, exclude: Iterable
     anchors = [a for a in keyword_anchors(str(data / "smokedetector" / "bad_keywords.txt")) if a[1] not in exclude]
     injector = Injector(spam, anchors, seed=seed, filler=[h.text for h in hosts])
     docs = injector.make(hosts, n_docs, prefix=f"{split}")
+    if chrome_share:
+        docs = dress(docs, Chrome(seed + CHROME_SEED, split), chrome_share)
     docs += [Doc(f"hn:{h.id}", h.text, [], h.id, "", "", h.hard_negative) for h in hosts if h.hard_negative]
     return docs
 
