@@ -406,7 +406,7 @@ def test_a_site_with_text_files_is_still_a_site(tmp_path: Path, capsys: pytest.C
 
 ARTICLE = ("<p>The council met on Tuesday to discuss the new library. Residents asked for longer opening hours "
            "and more study rooms. The mayor promised a decision before the summer.</p>")
-SELLING = "Buy garden tools online at the best prices, free delivery today."
+SELLING = "Great deals on lawn mowers and garden tools, order online."
 
 
 @pytest.mark.parametrize("hidden_threshold", [None, 0.05])

@@ -286,6 +286,10 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_DOCS})")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
+    parser.add_argument("--chrome-share", type=float, default=None, metavar="S",
+                        help="dress this share of the training documents in site chrome (newsletter prompts, "
+                             "cookie notices, share bars: excise.training.chrome); not in the shipped recipe "
+                             "(default: 0)")
     parser.set_defaults(handler=_cmd_train)
 
 
