@@ -581,10 +581,12 @@ def test_train_dispatches_to_the_training_module(monkeypatch: pytest.MonkeyPatch
     module.main = lambda args: seen.append(args) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "excise.training.train", module)
     argv = ["train", "--data", "d", "--out", "m.npz", "--seed", "3", "--tiny", "--exclude-family", "pharma",
-            "--exclude-family", "loans", "--docs", "500"]
+            "--exclude-family", "loans", "--docs", "500", "--chrome-share", "0.3"]
     assert run(argv, capsys)[0] == 0
     assert vars(seen[0]) == {"data": "d", "out": "m.npz", "seed": 3, "tiny": True,
-                             "exclude_family": ["pharma", "loans"], "docs": 500}
+                             "exclude_family": ["pharma", "loans"], "docs": 500, "chrome_share": 0.3}
+    code, _, err = run(["train", "--chrome-share", "2"], capsys)
+    assert code == 2 and "expected a number from 0 to 1" in err and len(seen) == 1
 
 
 def test_train_without_the_training_module(monkeypatch: pytest.MonkeyPatch,

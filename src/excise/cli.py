@@ -161,6 +161,17 @@ def _jobs(value: str) -> int:
     return jobs or available_cores()
 
 
+def _share(value: str) -> float:
+    """A share in [0, 1]."""
+    try:
+        share = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= share <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {share:g}")
+    return share
+
+
 def _probability(value: str) -> float:
     """A probability in (0, 1]."""
     try:
@@ -286,7 +297,7 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_DOCS})")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
-    parser.add_argument("--chrome-share", type=float, default=None, metavar="S",
+    parser.add_argument("--chrome-share", type=_share, default=None, metavar="S",
                         help="dress this share of the training documents in site chrome (newsletter prompts, "
                              "cookie notices, share bars: excise.training.chrome); not in the shipped recipe "
                              "(default: 0)")
@@ -973,7 +984,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     """``excise train``: hand the options to ``excise.training.train.main``."""
     train_main = _load_trainer()
     options = argparse.Namespace(data=args.data, out=args.out, seed=args.seed, tiny=args.tiny,
-                                 exclude_family=list(args.exclude_family), docs=args.docs)
+                                 exclude_family=list(args.exclude_family), docs=args.docs,
+                                 chrome_share=args.chrome_share)
     return int(train_main(options) or 0)
 
 
