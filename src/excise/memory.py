@@ -206,7 +206,6 @@ class Memory:
         return kept > 0 and kept * self.seen > spam * max(self.kept_seen, 1)
 
     # ---- using it -----------------------------------------------------------------------------
-
     def _strong_words(self) -> frozenset[str]:
         """The run's spam vocabulary: the words with ``word_weight`` ≥ ``STRONG_WORD`` (computed once per state:
         :meth:`learn` forgets it)."""
@@ -315,7 +314,8 @@ class Memory:
     def save(self, path: str | Path) -> None:
         """Write the memory as JSON (whole or not at all)."""
         payload = {"format": FORMAT, "shingle": SHINGLE, "documents": self.documents, "spans": self.spans,
-                   "seen": self.seen, "kept_seen": self.kept_seen, "spam": sorted(self.spam.items()), "kept": sorted(self.kept.items()),
+                   "seen": self.seen, "kept_seen": self.kept_seen, "spam": sorted(self.spam.items()),
+                   "kept": sorted(self.kept.items()),
                    "words": sorted(self.words.items()), "kept_words": sorted(self.kept_words.items()),
                    "span_words": sorted(self.span_words),
                    "examples": sorted(self.examples.items())}
@@ -332,7 +332,8 @@ class Memory:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the memory file {path}: {exc}") from exc
         # format 1 counted every document's kept text (``kept_seen`` = ``seen``)
-        if not isinstance(payload, dict) or payload.get("format") not in (1, FORMAT) or payload.get("shingle") != SHINGLE:
+        if (not isinstance(payload, dict) or payload.get("format") not in (1, FORMAT)
+                or payload.get("shingle") != SHINGLE):
             raise ConfigError(f"{path} is not a memory file of this excise (format 1 or {FORMAT}, {SHINGLE}-word "
                               "shingles)")
         try:

@@ -181,7 +181,8 @@ class Chrome:
             "site": site, "net": nets[0], "net2": nets[1], "netdomain": _NET_DOMAINS[nets[0]],
             "slug": slugs[0], "slug2": slugs[1], "Slug": slugs[0].title(), "Slug2": slugs[1].title(),
             "n": str(rng.randint(2, 250)), "year": str(rng.randint(2005, 2025)), "name": rng.choice(_NAMES),
-            "n2": str(rng.randint(2, 40)), "hour": str(rng.randint(1, 12)), "minute": f"{rng.randint(0, 59):02d}", "day": rng.choice(_DAYS),
+            "n2": str(rng.randint(2, 40)), "hour": str(rng.randint(1, 12)), "minute": f"{rng.randint(0, 59):02d}",
+            "day": rng.choice(_DAYS),
             "price": rng.choice(("$5", "\u00a33", "\u20ac4", "$50", "\u00a325")),
             "percent": str(rng.choice((10, 20, 25, 30, 50))),
         }
