@@ -161,26 +161,20 @@ def _jobs(value: str) -> int:
     return jobs or available_cores()
 
 
-def _share(value: str) -> float:
-    """A share in [0, 1]."""
-    try:
-        share = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
-    if not 0.0 <= share <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {share:g}")
-    return share
+def _fraction(zero: bool) -> Callable[[str], float]:
+    """An argument type: a number from 0 (``zero``: included) to 1, included."""
+    wanted = "a number from 0 to 1" if zero else "a number in (0, 1]"
 
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {value!r}") from None
+        if not (0.0 <= number <= 1.0 if zero else 0.0 < number <= 1.0):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {number:g}")
+        return number
 
-def _probability(value: str) -> float:
-    """A probability in (0, 1]."""
-    try:
-        p = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}") from None
-    if not 0.0 < p <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {p:g}")
-    return p
+    return parse
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
@@ -192,7 +186,7 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", metavar="HOST",
                         help="HTML: the host of the site the pages belong to; links to other hosts are outbound "
                              "(default: each page's canonical link, og:url or <base>)")
-    parser.add_argument("--hidden-threshold", type=_probability, default=HIDDEN_THRESHOLD, metavar="T",
+    parser.add_argument("--hidden-threshold", type=_fraction(zero=False), default=HIDDEN_THRESHOLD, metavar="T",
                         help="HTML: spam probability that cuts text wholly inside hidden elements, where a reader "
                              "cannot see it; 1 scans hidden text like any other (default: %(default)g)")
     _text_field_option(parser, "JSONL field")
@@ -297,7 +291,7 @@ def _add_train(commands: Any, common: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_DOCS})")
     parser.add_argument("--exclude-family", action="append", default=[], metavar="FAMILY",
                         help="leave this spam family out of training, to test generalisation (repeatable)")
-    parser.add_argument("--chrome-share", type=_share, default=None, metavar="S",
+    parser.add_argument("--chrome-share", type=_fraction(zero=True), default=None, metavar="S",
                         help="dress this share of the training documents in site chrome (newsletter prompts, "
                              "cookie notices, share bars: excise.training.chrome); not in the shipped recipe "
                              "(default: 0)")
