@@ -283,11 +283,11 @@ class Memory:
             return promoted
         i = 0
         for d, (text, doc_units) in enumerate(zip(texts, units)):
-            if not self.relevant(text):  # fewer than two words of the run's spam vocabulary: nothing to recognise
+            only_memory = d < len(screened) and screened[d]  # let through for being relevant: not asked again
+            if not only_memory and not self.relevant(text):  # fewer than two words of the run's spam vocabulary
                 i += len(doc_units)
                 continue
             rows = range(i, i + len(doc_units))
-            only_memory = d < len(screened) and screened[d]
             held = not only_memory and bool((proba[i : i + len(doc_units)] >= threshold).any())
             vocabulary: list[int] = []
             for k, unit in zip(rows, doc_units):
