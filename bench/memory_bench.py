@@ -38,7 +38,7 @@ from common import (
 
 from excise.engine import Excisor
 from excise.evaluate import evaluate
-from excise.memory import Memory
+from excise.memory import Memory, Trace
 from excise.training.sources import clean_hosts, spam_pieces
 from excise.training.synth import Injector, keyword_anchors
 from excise.types import Result
@@ -73,9 +73,9 @@ class _Found:
         return next(self.results)
 
 
-def scan_all(excisor: Excisor, texts: Sequence[str]) -> list[Result]:
-    """The scans of ``texts`` in batches of 128, as ``excise clean`` makes them."""
-    return [r for lo in range(0, len(texts), 128) for r in excisor.scan_batch(texts[lo : lo + 128])]
+def scan_all(excisor: Excisor, texts: Sequence[str], traces: list[Trace | None] | None = None) -> list[Result]:
+    """The scans of ``texts`` in batches of 128, as ``excise clean`` makes them (``traces``: gathers theirs)."""
+    return [r for lo in range(0, len(texts), 128) for r in excisor.scan_batch(texts[lo : lo + 128], traces)]
 
 
 def touched(gold: Sequence[dict[str, Any]], results: Sequence[Result]) -> int:
@@ -102,18 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.process_time()
     first = scan_all(plain, texts)
     single_s = time.process_time() - started
-    # with memory, as `excise clean --memory` runs: the first pass's scans teach the memory; the second pass
-    # scans again only the documents the memory may change (Memory.relevant) and keeps the others' results
+    # with memory, as `excise clean --memory` runs: the first pass's scans (with their traces) teach the
+    # memory; the second pass scans again only the documents the memory may change (Memory.may_change) and
+    # keeps the others' results
     started = time.process_time()
+    traces: list[Trace | None] = []
+    traced = scan_all(plain, texts, traces)
     memory = Memory()
-    for text, result in zip(texts, first):
+    for text, result in zip(texts, traced):
         memory.learn(text, result)
     remembering = Excisor(plain.model, memory=memory)
-    again = [k for k, text in enumerate(texts) if memory.relevant(text)]
-    second = list(first)
+    again = [k for k, (text, trace) in enumerate(zip(texts, traces)) if memory.may_change(text, trace)]
+    second = list(traced)
     for k, result in zip(again, scan_all(remembering, [texts[k] for k in again])):
         second[k] = result
-    memory_s = single_s + time.process_time() - started
+    memory_s = time.process_time() - started
     single = evaluate(_Found(first), gold).overall.to_dict()
     with_memory = evaluate(_Found(second), gold).overall.to_dict()
     hard = sum(1 for g in gold if g.get("hard_negative") and not g["spans"])

@@ -123,6 +123,37 @@ def test_promotes_a_remembered_campaign_but_not_a_page_about_it() -> None:
     assert remembering.scan(about).spans == excisor.scan(about).spans == ()
 
 
+def test_a_second_pass_scans_again_only_what_the_memory_may_change() -> None:
+    """``Memory.may_change`` reads a first scan's trace: where it says no, the scan with the memory is the scan
+    without it; the page the memory changes is one it says yes to."""
+    excisor = Excisor()
+    memory = Memory()
+    for k in range(5):
+        text = page_with(QUIET, k)
+        start = text.index(QUIET)
+        memory.learn(text, spam_result(text, start, start + len(QUIET)))
+    pages = ["The library reopens on Monday after the new roof was finished.\n\n" + QUIET +
+             "\n\nOpening hours stay the same, and the reading room keeps its old oak tables.",
+             # the campaign's words, not its sentences, on a page the model scores (the pre-screen lets it
+             # through) and finds nothing on: relevant, and nothing to promote
+             "The desk team plans the spring programme in the hall, and members talk to the team about "
+             "classes. Tickets are free, and the best offer is a discount for members who book online.",
+             "The parish council met on Tuesday to discuss the footpath along the river.",
+             page_with(CAMPAIGN, 9), ""]
+    traces: list = []
+    first = excisor.scan_batch(pages, traces)
+    assert len(traces) == len(pages) and traces[-1] is None  # a blank page has no units to trace
+    assert first == excisor.scan_batch(pages)  # tracing changes nothing
+    remembering = Excisor(excisor.model, memory=memory)
+    again = remembering.scan_batch(pages)
+    verdicts = [memory.may_change(text, trace) for text, trace in zip(pages, traces)]
+    assert again[0] != first[0] and verdicts[0]
+    assert memory.relevant(pages[1]) and traces[1] is not None and not verdicts[1]
+    assert traces[2] is None and not memory.relevant(pages[2]) and not verdicts[2]
+    for text, before, after, verdict in zip(pages, first, again, verdicts):
+        assert verdict or after == before, text
+
+
 def test_clean_with_memory_two_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = [{"id": k, "text": page_with(CAMPAIGN, k)} for k in range(6)]
     records.append({"id": "plain", "text": "The parish council met on Tuesday to discuss the footpath again."})

@@ -41,7 +41,7 @@ from .io import (
     read_inputs,
     read_records,
 )
-from .memory import Memory
+from .memory import Memory, Trace
 from .outputs import (
     JsonlSink,
     ParquetSink,
@@ -414,9 +414,10 @@ def _scanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes] | Non
 
     Records are read and scanned a batch at a time (see ``BATCH_RECORDS``), by the
     scanner's worker processes (``-j``, :mod:`excise.parallel`). ``reuse``: the results
-    of a first pass over the same records (``--memory``), one pickle per record; a
-    record the memory has nothing to say about (``Memory.relevant``) keeps its result
-    from there, and only the others are scanned again.
+    of a first pass over the same records (``--memory``): pickled lists of each record's
+    result and trace (``Excisor.scan_batch``), None for a bad record; a
+    record the memory cannot change (``Memory.may_change``) keeps its result from
+    there, and only the others are scanned again.
     """
     if reuse is not None:
         yield from _rescanned(scanner, records, reuse)
@@ -425,6 +426,19 @@ def _scanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes] | Non
         found = iter(results)
         for record in batch:
             yield (record, None) if not record.ok else _settled(record, next(found))
+
+
+def _traced(scanner: Scanner, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None, Trace | None]]:
+    """:func:`_scanned` with each scan's trace (``Excisor.scan_batch``), for the first pass of ``--memory``."""
+    for batch, scans in scanner.scan(_batches(records), _batch_texts, describe=_describe_batch, traced=True):
+        found = iter(scans)
+        for record in batch:
+            if not record.ok:
+                yield record, None, None
+                continue
+            scan = next(found)
+            settled, result = _settled(record, scan if isinstance(scan, str) else scan[0])
+            yield settled, result, None if isinstance(scan, str) else scan[1]
 
 
 def _settled(record: Record, result: Result | str) -> tuple[Record, Result | None]:
@@ -448,17 +462,22 @@ def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes]) ->
     """:func:`_scanned` for the second pass of ``--memory`` (see there)."""
     memory = scanner.excisor.memory
 
+    def kept() -> Iterator[tuple[Result, Trace | None] | None]:
+        while True:
+            try:
+                yield from pickle.load(reuse)
+            except EOFError:  # more records than the first pass read (an input that grew): scan them
+                while True:
+                    yield None
+
+    scans = kept()
+
     def batches() -> Iterator[_Again]:
         for batch in _batches(records):
-            first: list[Result | None] = []
-            for _ in batch:
-                try:
-                    first.append(pickle.load(reuse))
-                except EOFError:  # more records than the first pass read (an input that grew): scan them
-                    first.append(None)
-            again = [k for k, (record, result) in enumerate(zip(batch, first)) if record.ok and (
-                result is None or memory is None or memory.relevant(_text(record)))]
-            yield _Again(batch, first, again)
+            first = [next(scans) for _ in batch]
+            again = [k for k, (record, scan) in enumerate(zip(batch, first)) if record.ok and (
+                scan is None or memory is None or memory.may_change(_text(record), scan[1]))]
+            yield _Again(batch, [None if scan is None else scan[0] for scan in first], again)
 
     def texts(item: _Again) -> list[str]:
         return [_text(item.records[k]) for k in item.again]
@@ -723,18 +742,24 @@ def _clean_site(args: argparse.Namespace) -> int:
 def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]
             ) -> tuple[Memory, IO[bytes] | None]:
     """The corpus memory of a ``clean``: loaded (``--memory-in``), then learnt over the inputs (``--memory``),
-    saved (``--memory-out``); with ``--memory``, also the first pass's results (a temporary file, one pickle
-    per record), which the second pass keeps for the records the memory has nothing to say about."""
+    saved (``--memory-out``); with ``--memory``, also the first pass's results and their traces (a temporary
+    file of pickled lists, ``BATCH_RECORDS`` records each), which the second pass keeps for the records the memory cannot change
+    (``Memory.may_change``)."""
     memory = Memory.load(args.memory_in) if args.memory_in else Memory()
     reuse = None
     if args.memory:
         reuse = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, which closes it after the second pass
         try:
             with Scanner(excisor, args.jobs) as scanner:
-                for record, result in _scanned(scanner, read_records(files, text_field=args.text_field)):
-                    pickle.dump(result, reuse, protocol=pickle.HIGHEST_PROTOCOL)
+                kept: list[tuple[Result, Trace | None] | None] = []
+                for record, result, trace in _traced(scanner, read_records(files, text_field=args.text_field)):
+                    kept.append(None if result is None else (result, trace))
+                    if len(kept) == BATCH_RECORDS:  # one pickle per list of records: many small ones cost more
+                        pickle.dump(kept, reuse, protocol=pickle.HIGHEST_PROTOCOL)
+                        kept = []
                     if result is not None and record.text is not None:
                         memory.learn(record.text, result)
+                pickle.dump(kept, reuse, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             reuse.close()
             raise

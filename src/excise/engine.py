@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .features import (
     references,
     view_units,
 )
-from .memory import PROMOTED, Memory
+from .memory import PROMOTED, Memory, Trace
 from .model import Model
 from .normalize import fold
 from .segment import LINK, REFDEF, TEXT, Unit, capital_seams, segment
@@ -98,7 +99,7 @@ class Excisor:
         """Find the injected spans of ``text``; offsets index ``text`` itself."""
         return self.scan_batch([text])[0]
 
-    def scan_batch(self, texts: Sequence[str]) -> list[Result]:
+    def scan_batch(self, texts: Sequence[str], traces: list[Trace | None] | None = None) -> list[Result]:
         """:meth:`scan` of each text, in order: the same results, found faster.
 
         Each document that needs the unit pipeline is segmented on its own, then the
@@ -106,10 +107,15 @@ class Excisor:
         fixed cost per call once per batch instead of once per document (most of
         the time of a short document). A document's result does not depend on the
         others in the batch. Memory grows with the batch: a few hundred documents
-        at a time suit it.
+        at a time suit it. ``traces``: a list to add each document's :class:`Trace`
+        to (None for one whose units were not scored), for a memory's second pass.
         """
         model = self.model
         results = [Result(model=model.name, length=len(text)) for text in texts]
+        offset = -1
+        if traces is not None:
+            offset = len(traces)
+            traces.extend([None] * len(texts))  # filled in below: a document whose units are not scored keeps None
         todo: list[int] = []
         units: list[list[Unit]] = []
         screened: list[bool] = []  # let through by the memory alone, the pre-screen would have passed it over
@@ -128,6 +134,9 @@ class Excisor:
             return results
         batch = [texts[i] for i in todo]
         views, words, X, proba, docs = self._batch_proba(batch, units)
+        if traces is not None:
+            for i, doc_units, rows in zip(todo, units, docs.slices()):
+                traces[offset + i] = self._trace(doc_units, X[rows], proba[rows])
         proba, promoted = self._remembered(batch, units, X, proba, docs, screened)
         again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray, np.ndarray]] = []
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
@@ -144,10 +153,16 @@ class Excisor:
             # every unit that was not split keeps what the first pass found for it
             again_texts, again_units = [texts[i] for i, *_ in again], [a[1] for a in again]
             views, words, X, proba, docs = self._batch_proba(again_texts, again_units)
+            before = proba
             screened_by_text = dict(zip(todo, screened))
             proba, promoted = self._remembered(again_texts, again_units, X, proba, docs,
                                                [screened_by_text[i] for i, *_ in again])
             for (i, pieces, origin, first_X, first_proba, first_promoted), rows in zip(again, docs.slices()):
+                if traces is not None:
+                    trace = traces[offset + i]
+                    assert trace is not None
+                    traces[offset + i] = dataclasses.replace(
+                        trace, pieces=self._trace(pieces, X[rows], before[rows], [k < 0 for k in origin]))
                 doc_X, doc_proba, doc_promoted = X[rows], proba[rows], promoted[rows]
                 kept = np.array(origin)
                 same = kept >= 0
@@ -157,6 +172,12 @@ class Excisor:
                 runs = self._runs(texts[i], pieces, views[rows], words.lens[rows], doc_X, doc_proba)
                 results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs, doc_promoted)
         return results
+
+    def _trace(self, units: Sequence[Unit], X: np.ndarray, proba: np.ndarray, fresh: Sequence[bool] | None = None
+               ) -> Trace:
+        """What a memory's second pass needs to know of a document's units (:class:`Trace`)."""
+        return Trace.of([(u.start, u.end) for u in units], X[:, _COL["cohesion"]], proba, self.config.threshold,
+                        fresh)
 
     def _remembered(self, texts: Sequence[str], units: Sequence[list[Unit]], X: np.ndarray, proba: np.ndarray,
                     docs: DocBounds, screened: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:

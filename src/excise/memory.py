@@ -43,11 +43,11 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError
-from .features import DENSE_NAMES, STOPWORDS, _words
+from .features import DENSE_NAMES, STOPWORDS, _tokens, _words
 from .normalize import fold
 from .types import Result
 
-__all__ = ["CONFIDENT", "MATCH", "Memory"]
+__all__ = ["CONFIDENT", "MATCH", "Memory", "Trace"]
 
 SHINGLE = 4  # words
 #: a span teaches the memory from this score on
@@ -95,7 +95,12 @@ def quick_words(text: str) -> set[bytes]:
     """The lower-cased words of ``text`` as bytes, split at blanks and ASCII punctuation (bytes methods, fast):
     a first look at whether a document shares any word with the memory. It does not fold look-alike letters
     or read through obfuscation, so a document whose only shared words are obfuscated is passed over."""
-    return set(text.lower().encode("utf-8", "surrogatepass").translate(_BLANK).split())
+    return set(_quick_list(text))
+
+
+def _quick_list(text: str) -> list[bytes]:
+    """:func:`quick_words` in order, repeats kept (a small set intersected with it need not build a set)."""
+    return text.lower().encode("utf-8", "surrogatepass").translate(_BLANK).split()
 
 
 def content_words(text: str | list[str]) -> set[str]:
@@ -125,6 +130,36 @@ def _hash(words: Sequence[str], i: int) -> int:
     """The hash of the shingle starting at word ``i``: below 2**63, a signed 64-bit integer (JSON, numpy)."""
     data = " ".join(words[i : i + SHINGLE]).encode("utf-8")
     return (zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What a scan without a memory found of a document's units that :meth:`Memory.promoted` reads: whether
+    the model scored a unit at the threshold or more, and the candidates (units below ``PROMOTED`` and off
+    their page). Kept by the first pass of ``excise clean --memory`` for :meth:`Memory.may_change`."""
+
+    held: bool
+    candidates: list[tuple[int, int]]  # each candidate's (start, end) in the text
+    #: the second look's units, where it split some (pieces and the units it kept, as the second look's
+    #: scan scored them) ...
+    pieces: Trace | None = None
+    #: ... and (in that trace) whether each candidate is a piece
+    fresh: list[bool] | None = None
+
+    @classmethod
+    def of(cls, bounds: Sequence[tuple[int, int]], cohesion: np.ndarray, proba: np.ndarray, threshold: float,
+           fresh: Sequence[bool] | None = None) -> Trace:
+        """The trace of units with their bounds, cohesion and probabilities (``fresh``: which are pieces)."""
+        candidates = _candidates(cohesion, proba)
+        return cls(bool((proba >= threshold).any()), [bounds[k] for k in candidates],
+                   fresh=None if fresh is None else [fresh[k] for k in candidates])
+
+
+def _candidates(cohesion: np.ndarray, proba: np.ndarray) -> list[int]:
+    """The units the memory may promote: below ``PROMOTED`` on their own (a unit the model already leans to call
+    spam may still be left by the decoder when it stands alone) and off their page (cohesion below
+    ``MAX_COHESION``)."""
+    return np.flatnonzero((proba < PROMOTED) & (cohesion < MAX_COHESION)).tolist()
 
 
 @dataclass
@@ -180,7 +215,10 @@ class Memory:
         kept_text = result.apply(text) if result.spans else text
         if quick_words(kept_text).isdisjoint(self._encoded()):
             return
-        kept_words = words_of(kept_text)
+        # read as the page reads, not through obfuscation (words_of): in kept text, what looks obfuscated is
+        # nearly always a number or a code, and reading through it costs a third of the reading; a kept
+        # copy of a campaign that really is obfuscated is missed spam, not ordinary text that uses its words
+        kept_words = _tokens(fold(kept_text))
         remembered = self.words.keys() & set(kept_words)  # the memory's words are content words
         if remembered:
             self.kept_words.update(remembered)
@@ -225,7 +263,28 @@ class Memory:
         its shingles nearly always does). A document without them keeps what the model alone found in it, so a
         second pass scans again only the documents this says yes to, and the pre-screen's verdict stands."""
         cues = self._cue_words()
-        return len(quick_words(text) & cues) >= 2 if cues else False
+        return len(cues.intersection(_quick_list(text))) >= 2 if cues else False
+
+    def may_change(self, text: str, trace: Trace | None) -> bool:
+        """Whether scanning ``text`` again with the memory may give another result than its scan without a
+        memory, of which ``trace`` is kept (None: that scan scored no unit, the pre-screen passed the document
+        over): what a second pass asks of each document before it spends a scan.
+
+        The memory changes a scan only through the units it promotes (:meth:`promoted`),
+        and which those are follows from what the trace holds, for the units and for the
+        pieces of the second look. When none is promoted, the scan with the memory is
+        the scan without it. A relevant document the pre-screen passed over has no
+        scores to ask: it is scanned again.
+        """
+        if not self.relevant(text):
+            return False
+        if trace is None:
+            return True
+        if self._promoted(text, trace.candidates, trace.held):
+            return True
+        pieces = trace.pieces
+        return pieces is not None and pieces.fresh is not None and any(
+            pieces.fresh[k] for k in self._promoted(text, pieces.candidates, pieces.held))
 
     def _encoded(self) -> set[bytes]:
         """The remembered words as bytes (for :func:`quick_words`), kept up to date by :meth:`learn`."""
@@ -255,60 +314,78 @@ class Memory:
     def match(self, text: str | list[str]) -> float:
         """The share of the ``SHINGLE``-word windows of ``text`` (or of its words) whose shingle is usable
         evidence (0 for fewer than ``SHINGLE`` words). Only the windows made wholly of words of remembered
-        spans can be, and only those are hashed."""
+        spans can be, and only those are hashed (a unit has tens of words: a loop, not numpy's fixed costs)."""
         words = words_of(text) if isinstance(text, str) else text
         windows = len(words) - SHINGLE + 1
         if windows <= 0:
             return 0.0
-        known = np.fromiter(map(self.span_words.__contains__, words), dtype=bool, count=len(words))
-        if known.sum() < SHINGLE:
-            return 0.0
-        return sum(self.usable(_hash(words, i)) for i in _flagged_windows(known)) / windows
+        known = self.span_words
+        hits = run = 0
+        for i, word in enumerate(words):
+            run = run + 1 if word in known else 0
+            if run >= SHINGLE and self.usable(_hash(words, i - SHINGLE + 1)):
+                hits += 1
+        return hits / windows
 
     def promote(self, texts: Sequence[str], units: Sequence[Sequence[Any]], X: np.ndarray, proba: np.ndarray,
                 threshold: float, screened: Sequence[bool] = ()) -> np.ndarray:
-        """Which units (of a batch, end to end) the memory promotes.
-
-        A unit is a candidate when it is below ``PROMOTED`` on its own (a unit the model already leans to
-        call spam may still be left by the decoder when it stands alone) and off its page (cohesion below
-        ``MAX_COHESION``). A candidate mostly made of remembered shingles is promoted; one mostly made of the
-        run's spam vocabulary is promoted only in a document that already holds the campaign (a unit promoted
-        by its shingles, or one the model scores at ``threshold`` or more): vocabulary extends a campaign
-        found on the page, it does not start one. ``screened[d]``: document ``d`` was let through by
-        :meth:`relevant` alone, and there a unit the model scores at ``threshold`` counts as the campaign
-        only when its words are the run's spam vocabulary too.
-        """
+        """Which units (of a batch, end to end) the memory promotes: :meth:`promoted` of each document (its units'
+        cohesion is column ``cohesion`` of ``X``). ``screened[d]``: document ``d`` was let through by
+        :meth:`relevant` alone."""
         promoted = np.zeros(len(proba), dtype=bool)
         if not self.spam and not self.words:
             return promoted
         i = 0
         for d, (text, doc_units) in enumerate(zip(texts, units)):
-            only_memory = d < len(screened) and screened[d]  # let through for being relevant: not asked again
-            if not only_memory and not self.relevant(text):  # fewer than two words of the run's spam vocabulary
-                i += len(doc_units)
-                continue
-            rows = range(i, i + len(doc_units))
-            held = not only_memory and bool((proba[i : i + len(doc_units)] >= threshold).any())
-            vocabulary: list[int] = []
-            for k, unit in zip(rows, doc_units):
-                if proba[k] >= PROMOTED or X[k, _COHESION] >= MAX_COHESION:
-                    continue
-                piece = text[unit.start : unit.end]
-                unit_words = words_of(piece)
-                words = content_words(unit_words)
-                if not any(w in self.words for w in words):  # no word of any remembered span: nothing to match
-                    continue
-                if self.match(unit_words) >= MATCH:
-                    promoted[k] = held = True
-                elif self.vocabulary_match(words) >= VOCABULARY_MATCH:
-                    vocabulary.append(k)
-                    # where only the memory let the page through, the model's own lean counts when the
-                    # run's vocabulary agrees with it on the same unit
-                    held = held or (only_memory and proba[k] >= threshold)
-            if held:
-                promoted[vocabulary] = True
-            i += len(doc_units)
+            j = i + len(doc_units)
+            promoted[i:j] = self.promoted(text, [(u.start, u.end) for u in doc_units], X[i:j, _COHESION],
+                                          proba[i:j], threshold, d < len(screened) and screened[d])
+            i = j
         return promoted
+
+    def promoted(self, text: str, bounds: Sequence[tuple[int, int]], cohesion: np.ndarray, proba: np.ndarray,
+                 threshold: float, only_memory: bool = False) -> np.ndarray:
+        """Which units of one document the memory promotes (``bounds``: each unit's ``(start, end)`` in ``text``).
+
+        A candidate (:func:`_candidates`) mostly made of remembered shingles is
+        promoted; one mostly made of the run's spam vocabulary is promoted only in a
+        document that already holds the campaign (a unit promoted by its shingles, or
+        one the model scores at ``threshold`` or more): vocabulary extends a campaign
+        found on the page, it does not start one. ``only_memory``: the document was
+        let through by :meth:`relevant` alone, and there a unit the model scores at
+        ``threshold`` counts as the campaign only when its words are the run's spam
+        vocabulary too.
+        """
+        promoted = np.zeros(len(proba), dtype=bool)
+        if not only_memory and not self.relevant(text):  # fewer than two words of the run's spam vocabulary
+            return promoted
+        candidates = _candidates(cohesion, proba)
+        chosen = self._promoted(text, [bounds[k] for k in candidates], not only_memory and bool(
+            (proba >= threshold).any()), [bool(proba[k] >= threshold) for k in candidates] if only_memory else None)
+        promoted[[candidates[c] for c in chosen]] = True
+        return promoted
+
+    def _promoted(self, text: str, candidates: Sequence[tuple[int, int]], held: bool,
+                  strong: Sequence[bool] | None = None) -> list[int]:
+        """Which ``candidates`` (their bounds in ``text``) :meth:`promoted` promotes, as indices: ``held``, a unit
+        of the page scored at the threshold or more; ``strong``, only where the page was let through by
+        relevance alone: which candidates the model scores at the threshold or more."""
+        chosen: list[int] = []
+        vocabulary: list[int] = []
+        for c, (start, end) in enumerate(candidates):
+            unit_words = words_of(text[start:end])
+            words = content_words(unit_words)
+            if self.words.keys().isdisjoint(words):  # no word of any remembered span: nothing to match
+                continue
+            if self.match(unit_words) >= MATCH:
+                chosen.append(c)
+                held = True
+            elif self.vocabulary_match(words) >= VOCABULARY_MATCH:
+                vocabulary.append(c)
+                # where only the memory let the page through, the model's own lean counts when the
+                # run's vocabulary agrees with it on the same unit
+                held = held or (strong is not None and strong[c])
+        return sorted(chosen + vocabulary) if held else chosen
 
     # ---- files ------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:

@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .engine import Excisor
 from .errors import InputError, WorkerError
-from .types import Result
+from .memory import Trace
 
 __all__ = ["MAX_TRIES", "Scanner", "WorkerError", "available_cores", "scan_ordered", "scan_texts"]
 
@@ -47,28 +47,37 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def scan_texts(excisor: Excisor, texts: Sequence[str]) -> list[Result | str]:
+def scan_texts(excisor: Excisor, texts: Sequence[str], traced: bool = False) -> list[Any]:
     """The scan of each text, in order; a text the engine rejects gets the error's message instead.
 
     The batch is scanned together; if the engine rejects it, its texts are scanned
-    one by one, so that only the rejected ones miss a result.
+    one by one, so that only the rejected ones miss a result. ``traced``: each scan
+    comes as a pair ``(result, trace)`` (``Excisor.scan_batch``'s traces, for a
+    memory's second pass; a rejected text's message comes alone).
     """
     try:
-        return list(excisor.scan_batch(texts))
+        if not traced:
+            return list(excisor.scan_batch(texts))
+        traces: list[Trace | None] = []
+        return list(zip(excisor.scan_batch(texts, traces), traces))
     except InputError:
         pass
-    results: list[Result | str] = []
+    scans: list[Any] = []
     for text in texts:
         try:
-            results.append(excisor.scan(text))
+            if not traced:
+                scans.append(excisor.scan(text))
+                continue
+            traces = []
+            scans.append((excisor.scan_batch([text], traces)[0], traces[0]))
         except InputError as exc:
-            results.append(exc.message)
-    return results
+            scans.append(exc.message)
+    return scans
 
 
 def scan_ordered(excisor: Excisor, batches: Iterable[B], texts_of: Callable[[B], Sequence[str]], *,
                  jobs: int = 1, describe: Callable[[B], str] = lambda batch: "a batch") -> Iterator[
-                     tuple[B, list[Result | str]]]:
+                     tuple[B, list[Any]]]:
     """Each batch with :func:`scan_texts` of its texts, in input order, scanned by ``jobs`` processes.
 
     ``texts_of`` gives a batch's texts (the batch itself stays here); ``describe``
@@ -100,11 +109,12 @@ class Scanner:
             self._workers = None
 
     def scan(self, batches: Iterable[B], texts_of: Callable[[B], Sequence[str]], *,
-             describe: Callable[[B], str] = lambda batch: "a batch") -> Iterator[tuple[B, list[Result | str]]]:
-        """See :func:`scan_ordered`."""
+             describe: Callable[[B], str] = lambda batch: "a batch", traced: bool = False
+             ) -> Iterator[tuple[B, list[Any]]]:
+        """See :func:`scan_ordered`; ``traced``: see :func:`scan_texts`."""
         if self.jobs <= 1:
             for batch in batches:
-                yield batch, scan_texts(self.excisor, texts_of(batch))
+                yield batch, scan_texts(self.excisor, texts_of(batch), traced)
             return
         if self._workers is None:
             self._workers = _Workers(self.excisor, self.jobs)
@@ -119,7 +129,7 @@ class Scanner:
                 if batch is None:
                     exhausted = True
                     break
-                pending.append(_Job(batch, list(texts_of(batch))))
+                pending.append(_Job(batch, list(texts_of(batch)), traced))
             if not pending:
                 return
             for job in list(pending)[: 1 if careful else len(pending)]:
@@ -151,8 +161,9 @@ class _Job(Generic[B]):
 
     batch: B
     texts: list[str]
+    traced: bool = False
     tries: int = 0
-    future: Future[list[Result | str]] | None = field(default=None, repr=False)
+    future: Future[list[Any]] | None = field(default=None, repr=False)
 
 
 # the engine of a worker process, set once when the worker starts
@@ -166,9 +177,9 @@ def _start_worker(excisor: Excisor) -> None:
     _excisor = excisor
 
 
-def _scan_in_worker(texts: list[str]) -> list[Result | str]:
+def _scan_in_worker(texts: list[str], traced: bool) -> list[Any]:
     assert _excisor is not None
-    return scan_texts(_excisor, texts)
+    return scan_texts(_excisor, texts, traced)
 
 
 class _Workers:
@@ -189,7 +200,7 @@ class _Workers:
 
     def submit(self, job: _Job[B]) -> None:
         try:
-            job.future = self.pool.submit(_scan_in_worker, job.texts)
+            job.future = self.pool.submit(_scan_in_worker, job.texts, job.traced)
         except BrokenProcessPool as exc:  # a worker died since the last result: this batch waits for the restart
             job.future = Future()
             job.future.set_exception(exc)
