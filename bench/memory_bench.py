@@ -108,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.process_time()
     traces: list[Trace | None] = []
     traced = scan_all(plain, texts, traces)
+    assert traced == first, "a traced scan differs from the plain one"
     memory = Memory()
     for text, result in zip(texts, traced):
         memory.learn(text, result)

@@ -177,6 +177,27 @@ def test_clean_with_memory_two_passes(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 
+def test_memory_with_shards_gives_each_record_its_own_result(tmp_path: Path) -> None:
+    """The first pass reads the files as one stream and the second writes a shard per file: every record
+    gets its own result (the same as in one output file), however the files fall on the first pass's lists."""
+    hacked = (Path(__file__).parents[1] / "examples" / "hacked-article.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps({"id": "a0", "text": "A short note about the weather."}) + "\n",
+                                    encoding="utf-8")
+    lines = [{"id": f"b{k}", "text": f"Clean record {k} about the parish footpath."} for k in range(100)]
+    lines += [{"id": f"b{100 + k}", "text": hacked} for k in range(100)]
+    (folder / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    inputs = [str(folder / "a.jsonl"), str(folder / "b.jsonl")]
+    assert main(["clean", *inputs, "-o", str(tmp_path / "one.jsonl"), "--memory", "-q"]) == 0
+    assert main(["clean", *inputs, "-o", str(tmp_path / "shards") + "/", "--memory", "-q"]) == 0
+    one = (tmp_path / "one.jsonl").read_text(encoding="utf-8").splitlines()
+    shards = [line for name in ("a.jsonl", "b.jsonl")
+              for line in (tmp_path / "shards" / name).read_text(encoding="utf-8").splitlines()]
+    assert shards == one
+    assert json.loads(one[1])["excise"]["spans"] == []  # a clean record does not get a hacked one's result
+
+
 def test_memory_options_are_checked_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "hello there"}\n', encoding="utf-8")

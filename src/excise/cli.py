@@ -408,14 +408,14 @@ def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
         yield batch
 
 
-def _scanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes] | None = None
+def _scanned(scanner: Scanner, records: Iterable[Record], reuse: Iterator[_FirstScan] | None = None
              ) -> Iterator[tuple[Record, Result | None]]:
     """Pair each record with its scan, in input order; a document the engine rejects becomes a bad record.
 
     Records are read and scanned a batch at a time (see ``BATCH_RECORDS``), by the
     scanner's worker processes (``-j``, :mod:`excise.parallel`). ``reuse``: the results
-    of a first pass over the same records (``--memory``): pickled lists of each record's
-    result and trace (``Excisor.scan_batch``), None for a bad record; a
+    of a first pass over the same records (``--memory``, :func:`_first_scans`), each
+    record's result and trace (``Excisor.scan_batch``), None for a bad record; a
     record the memory cannot change (``Memory.may_change``) keeps its result from
     there, and only the others are scanned again.
     """
@@ -458,23 +458,31 @@ class _Again:
     again: list[int]
 
 
-def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: IO[bytes]) -> Iterator[tuple[Record, Result | None]]:
+#: what the first pass of ``--memory`` found in a record: its result and trace, or None (a bad record)
+_FirstScan = tuple[Result, Trace | None] | None
+
+
+def _first_scans(reuse: IO[bytes]) -> Iterator[_FirstScan]:
+    """The first pass's scans, record after record, from the pickled lists it wrote (``_memory``); then None
+    for ever (more records than the first pass read: an input that grew, scanned again). One reader for the
+    whole second pass, however many shards it writes: the lists run across files."""
+    while True:
+        try:
+            yield from pickle.load(reuse)
+        except EOFError:
+            break
+    while True:
+        yield None
+
+
+def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: Iterator[_FirstScan]
+               ) -> Iterator[tuple[Record, Result | None]]:
     """:func:`_scanned` for the second pass of ``--memory`` (see there)."""
     memory = scanner.excisor.memory
 
-    def kept() -> Iterator[tuple[Result, Trace | None] | None]:
-        while True:
-            try:
-                yield from pickle.load(reuse)
-            except EOFError:  # more records than the first pass read (an input that grew): scan them
-                while True:
-                    yield None
-
-    scans = kept()
-
     def batches() -> Iterator[_Again]:
         for batch in _batches(records):
-            first = [next(scans) for _ in batch]
+            first = [next(reuse) for _ in batch]
             again = [k for k, (record, scan) in enumerate(zip(batch, first)) if record.ok and (
                 scan is None or memory is None or memory.may_change(_text(record), scan[1]))]
             yield _Again(batch, [None if scan is None else scan[0] for scan in first], again)
@@ -591,7 +599,7 @@ class _Cleaning:
                  stats: RunStats, progress: Progress, counter: ReadCounter) -> None:
         self.args, self.scanner, self.stdin, self.bad = args, scanner, stdin, bad
         self.stats, self.progress, self.counter = stats, progress, counter
-        self.reuse: IO[bytes] | None = None  # the first pass's results (--memory)
+        self.reuse: Iterator[_FirstScan] | None = None  # the first pass's results (--memory), read once
 
     def into(self, sink: Sink, files: list[InputFile]) -> bool:
         """Clean the records of ``files`` into ``sink``; whether a file could not be read (at all, or to its
@@ -688,7 +696,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             bad = _BadRecords(args.on_error, log)
             run = _Cleaning(args, scanner, stdin, bad, stats, progress, counter)
             if reuse is not None:
-                run.reuse = stack.enter_context(reuse)
+                run.reuse = _first_scans(stack.enter_context(reuse))
             if mode == "shards":
                 run.shards(files)
             else:
@@ -743,15 +751,15 @@ def _memory(args: argparse.Namespace, excisor: Excisor, files: list[InputFile]
             ) -> tuple[Memory, IO[bytes] | None]:
     """The corpus memory of a ``clean``: loaded (``--memory-in``), then learnt over the inputs (``--memory``),
     saved (``--memory-out``); with ``--memory``, also the first pass's results and their traces (a temporary
-    file of pickled lists, ``BATCH_RECORDS`` records each), which the second pass keeps for the records the memory cannot change
-    (``Memory.may_change``)."""
+    file of pickled lists, ``BATCH_RECORDS`` records each), which the second pass keeps for the records the
+    memory cannot change (``Memory.may_change``)."""
     memory = Memory.load(args.memory_in) if args.memory_in else Memory()
     reuse = None
     if args.memory:
         reuse = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, which closes it after the second pass
         try:
             with Scanner(excisor, args.jobs) as scanner:
-                kept: list[tuple[Result, Trace | None] | None] = []
+                kept: list[_FirstScan] = []
                 for record, result, trace in _traced(scanner, read_records(files, text_field=args.text_field)):
                     kept.append(None if result is None else (result, trace))
                     if len(kept) == BATCH_RECORDS:  # one pickle per list of records: many small ones cost more

@@ -108,14 +108,12 @@ class Excisor:
         the time of a short document). A document's result does not depend on the
         others in the batch. Memory grows with the batch: a few hundred documents
         at a time suit it. ``traces``: a list to add each document's :class:`Trace`
-        to (None for one whose units were not scored), for a memory's second pass.
+        to (None for one whose units were not scored), for a memory's second pass
+        (added once the batch is scanned: nothing when the engine rejects it).
         """
         model = self.model
         results = [Result(model=model.name, length=len(text)) for text in texts]
-        offset = -1
-        if traces is not None:
-            offset = len(traces)
-            traces.extend([None] * len(texts))  # filled in below: a document whose units are not scored keeps None
+        traced: list[Trace | None] = [None] * len(texts)  # a document whose units are not scored keeps None
         todo: list[int] = []
         units: list[list[Unit]] = []
         screened: list[bool] = []  # let through by the memory alone, the pre-screen would have passed it over
@@ -131,12 +129,14 @@ class Excisor:
                 units.append(doc_units)
                 screened.append(not passed)
         if not todo:
+            if traces is not None:
+                traces.extend(traced)
             return results
         batch = [texts[i] for i in todo]
         views, words, X, proba, docs = self._batch_proba(batch, units)
         if traces is not None:
             for i, doc_units, rows in zip(todo, units, docs.slices()):
-                traces[offset + i] = self._trace(doc_units, X[rows], proba[rows])
+                traced[i] = self._trace(doc_units, X[rows], proba[rows])
         proba, promoted = self._remembered(batch, units, X, proba, docs, screened)
         again: list[tuple[int, list[Unit], list[int], np.ndarray, np.ndarray, np.ndarray]] = []
         for i, text, doc_units, rows in zip(todo, batch, units, docs.slices()):
@@ -159,9 +159,9 @@ class Excisor:
                                                [screened_by_text[i] for i, *_ in again])
             for (i, pieces, origin, first_X, first_proba, first_promoted), rows in zip(again, docs.slices()):
                 if traces is not None:
-                    trace = traces[offset + i]
+                    trace = traced[i]
                     assert trace is not None
-                    traces[offset + i] = dataclasses.replace(
+                    traced[i] = dataclasses.replace(
                         trace, pieces=self._trace(pieces, X[rows], before[rows], [k < 0 for k in origin]))
                 doc_X, doc_proba, doc_promoted = X[rows], proba[rows], promoted[rows]
                 kept = np.array(origin)
@@ -171,6 +171,8 @@ class Excisor:
                 doc_promoted[same] = first_promoted[kept[same]]
                 runs = self._runs(texts[i], pieces, views[rows], words.lens[rows], doc_X, doc_proba)
                 results[i] = self._result(texts[i], pieces, doc_X, doc_proba, runs, doc_promoted)
+        if traces is not None:
+            traces.extend(traced)
         return results
 
     def _trace(self, units: Sequence[Unit], X: np.ndarray, proba: np.ndarray, fresh: Sequence[bool] | None = None

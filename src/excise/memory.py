@@ -26,6 +26,13 @@ the hosts the spans link to. Safety:
 
 The memory is a plain JSON file (:meth:`Memory.save`, :meth:`Memory.load`);
 ``excise memory show`` prints what it holds.
+
+Cost: the second pass does not scan every document again. The first pass keeps,
+beside each result, a :class:`Trace` of what the memory could act on (the units it
+could promote, and whether the model found a strong one); :meth:`Memory.may_change`
+reads it, and only the documents where the memory would promote a unit are scanned
+again (the rest keep the first pass's result, which is what a scan with the memory
+would give them).
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError
-from .features import DENSE_NAMES, STOPWORDS, _tokens, _words
+from .features import DENSE_NAMES, STOPWORDS, _words
 from .normalize import fold
 from .types import Result
 
@@ -91,15 +98,10 @@ def words_of(text: str) -> list[str]:
 _BLANK = bytes.maketrans(b"".join(c.encode() for c in string.punctuation), b" " * len(string.punctuation))
 
 
-def quick_words(text: str) -> set[bytes]:
-    """The lower-cased words of ``text`` as bytes, split at blanks and ASCII punctuation (bytes methods, fast):
-    a first look at whether a document shares any word with the memory. It does not fold look-alike letters
-    or read through obfuscation, so a document whose only shared words are obfuscated is passed over."""
-    return set(_quick_list(text))
-
-
-def _quick_list(text: str) -> list[bytes]:
-    """:func:`quick_words` in order, repeats kept (a small set intersected with it need not build a set)."""
+def quick_words(text: str) -> list[bytes]:
+    """The lower-cased words of ``text`` as bytes, in order, split at blanks and ASCII punctuation (bytes
+    methods, fast): a first look at whether a document holds words of the memory. It does not fold look-alike
+    letters or read through obfuscation, so a document whose only such words are obfuscated is passed over."""
     return text.lower().encode("utf-8", "surrogatepass").translate(_BLANK).split()
 
 
@@ -178,7 +180,6 @@ class Memory:
     kept_seen: int = 0  # documents whose kept text was counted (``KEPT_ALL``, ``KEPT_EVERY``)
     _strong: frozenset[str] | None = field(default=None, repr=False, compare=False)  # _strong_words(), cached
     _cues: frozenset[bytes] | None = field(default=None, repr=False, compare=False)  # the same as bytes
-    _bytes: set[bytes] | None = field(default=None, repr=False, compare=False)  # the words as bytes
 
     # ---- learning -----------------------------------------------------------------------------
     def learn(self, text: str, result: Result) -> None:
@@ -203,22 +204,18 @@ class Memory:
             self.documents += 1
             self.spam.update(taught)
             self.words.update(vocabulary)
-            self._encoded().update(w.encode("utf-8", "surrogatepass") for w in vocabulary)
             if len(self.spam) > CAPACITY:
                 self._forget()
-        # what the document keeps, counted for remembered words and shingles only: a document that shares no
-        # word with any remembered span (a first look in bytes, :func:`quick_words`) is not read further; its
-        # shingles cannot be remembered ones but in the rare shingle of four short words
+        # what the document keeps, counted for remembered words and shingles only (before the memory holds a
+        # word, there is nothing to count)
         if self.seen > KEPT_ALL and self.seen % KEPT_EVERY:
             return
         self.kept_seen += 1
-        kept_text = result.apply(text) if result.spans else text
-        if quick_words(kept_text).isdisjoint(self._encoded()):
+        if not self.words:
             return
-        # read as the page reads, not through obfuscation (words_of): in kept text, what looks obfuscated is
-        # nearly always a number or a code, and reading through it costs a third of the reading; a kept
-        # copy of a campaign that really is obfuscated is missed spam, not ordinary text that uses its words
-        kept_words = _tokens(fold(kept_text))
+        kept_text = result.apply(text) if result.spans else text
+        # read as the spans were read (through obfuscation), so that a shingle the page keeps is the same hash
+        kept_words = words_of(kept_text)
         remembered = self.words.keys() & set(kept_words)  # the memory's words are content words
         if remembered:
             self.kept_words.update(remembered)
@@ -260,21 +257,22 @@ class Memory:
     def relevant(self, text: str) -> bool:
         """Whether the memory may change anything in ``text``: it holds two words of the run's spam vocabulary
         (``word_weight`` ≥ ``STRONG_WORD``; a unit promoted by its vocabulary holds two itself, one promoted by
-        its shingles nearly always does). A document without them keeps what the model alone found in it, so a
-        second pass scans again only the documents this says yes to, and the pre-screen's verdict stands."""
+        its shingles nearly always does). A document without them keeps what the model alone found in it: the
+        memory promotes nothing there (:meth:`promoted`), a second pass does not scan it again
+        (:meth:`may_change`), and the pre-screen's verdict stands."""
         cues = self._cue_words()
-        return len(cues.intersection(_quick_list(text))) >= 2 if cues else False
+        return len(cues.intersection(quick_words(text))) >= 2 if cues else False
 
     def may_change(self, text: str, trace: Trace | None) -> bool:
         """Whether scanning ``text`` again with the memory may give another result than its scan without a
-        memory, of which ``trace`` is kept (None: that scan scored no unit, the pre-screen passed the document
-        over): what a second pass asks of each document before it spends a scan.
+        memory, of which ``trace`` is kept (None: that scan scored no unit, for the pre-screen passed the
+        document over or it has none): what a second pass asks of each document before it spends a scan.
 
         The memory changes a scan only through the units it promotes (:meth:`promoted`),
         and which those are follows from what the trace holds, for the units and for the
         pieces of the second look. When none is promoted, the scan with the memory is
-        the scan without it. A relevant document the pre-screen passed over has no
-        scores to ask: it is scanned again.
+        the scan without it. A relevant document without a trace has no scores to ask:
+        it is scanned again.
         """
         if not self.relevant(text):
             return False
@@ -285,12 +283,6 @@ class Memory:
         pieces = trace.pieces
         return pieces is not None and pieces.fresh is not None and any(
             pieces.fresh[k] for k in self._promoted(text, pieces.candidates, pieces.held))
-
-    def _encoded(self) -> set[bytes]:
-        """The remembered words as bytes (for :func:`quick_words`), kept up to date by :meth:`learn`."""
-        if self._bytes is None:
-            self._bytes = {w.encode("utf-8", "surrogatepass") for w in self.words}
-        return self._bytes
 
     def word_weight(self, word: str) -> float:
         """How much more often confident spans hold ``word`` than the text kept does (log ratio of the shares of
