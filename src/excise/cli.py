@@ -451,11 +451,10 @@ def _settled(record: Record, result: Result | str) -> tuple[Record, Result | Non
 
 @dataclasses.dataclass
 class _Again:
-    """A batch of the second pass: its records, their first-pass results, the records to scan again."""
+    """A batch of the second pass: its records, with what the first pass found in each."""
 
     records: list[Record]
-    first: list[Result | None]
-    again: list[int]
+    first: list[_FirstScan]
 
 
 #: what the first pass of ``--memory`` found in a record: its result and trace, or None (a bad record)
@@ -477,26 +476,29 @@ def _first_scans(reuse: IO[bytes]) -> Iterator[_FirstScan]:
 
 def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: Iterator[_FirstScan]
                ) -> Iterator[tuple[Record, Result | None]]:
-    """:func:`_scanned` for the second pass of ``--memory`` (see there)."""
-    memory = scanner.excisor.memory
+    """:func:`_scanned` for the second pass of ``--memory`` (see there): the worker processes scan again only
+    what the memory may change (``excise.parallel.scan_texts``)."""
 
     def batches() -> Iterator[_Again]:
         for batch in _batches(records):
-            first = [next(reuse) for _ in batch]
-            again = [k for k, (record, scan) in enumerate(zip(batch, first)) if record.ok and (
-                scan is None or memory is None or memory.may_change(_text(record), scan[1]))]
-            yield _Again(batch, [None if scan is None else scan[0] for scan in first], again)
+            yield _Again(batch, [next(reuse) for _ in batch])
 
-    def texts(item: _Again) -> list[str]:
-        return [_text(item.records[k]) for k in item.again]
+    def again(item: _Again) -> list[Trace | None | bool]:
+        return [False if scan is None else scan[1] for record, scan in zip(item.records, item.first) if record.ok]
 
-    for item, results in scanner.scan(batches(), texts, describe=lambda item: _describe_batch(item.records)):
-        fresh = dict(zip(item.again, results))
-        for k, record in enumerate(item.records):
+    for item, results in scanner.scan(batches(), lambda item: _batch_texts(item.records),
+                                      describe=lambda item: _describe_batch(item.records), again_of=again):
+        found = iter(results)
+        for record, first in zip(item.records, item.first):
             if not record.ok:
                 yield record, None
-            else:
-                yield _settled(record, fresh[k]) if k in fresh else (record, item.first[k])
+                continue
+            result = next(found)
+            if result is not None:
+                yield _settled(record, result)
+            else:  # the memory cannot change the first scan
+                assert first is not None
+                yield record, first[0]
 
 
 def _batch_texts(batch: list[Record]) -> list[str]:

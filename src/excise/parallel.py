@@ -47,14 +47,28 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def scan_texts(excisor: Excisor, texts: Sequence[str], traced: bool = False) -> list[Any]:
+def scan_texts(excisor: Excisor, texts: Sequence[str], traced: bool = False,
+               again: Sequence[Trace | None | bool] | None = None) -> list[Any]:
     """The scan of each text, in order; a text the engine rejects gets the error's message instead.
 
     The batch is scanned together; if the engine rejects it, its texts are scanned
     one by one, so that only the rejected ones miss a result. ``traced``: each scan
     comes as a pair ``(result, trace)`` (``Excisor.scan_batch``'s traces, for a
-    memory's second pass; a rejected text's message comes alone).
+    memory's second pass; a rejected text's message comes alone). ``again``: the
+    second pass itself; per text the trace of its first scan (``False`` where the
+    first pass has none): a text is scanned only where the engine's memory may change
+    that scan (``Memory.may_change``), the others get None. The check runs here, in
+    the worker processes, not in the process that reads and writes the records.
     """
+    if again is not None:
+        memory = excisor.memory
+        todo = [k for k, (text, trace) in enumerate(zip(texts, again))
+                if trace is False or memory is None
+                or memory.may_change(text, trace if isinstance(trace, Trace) else None)]
+        scans: list[Any] = [None] * len(texts)
+        for k, scan in zip(todo, scan_texts(excisor, [texts[k] for k in todo])):
+            scans[k] = scan
+        return scans
     try:
         if not traced:
             return list(excisor.scan_batch(texts))
@@ -62,7 +76,7 @@ def scan_texts(excisor: Excisor, texts: Sequence[str], traced: bool = False) -> 
         return list(zip(excisor.scan_batch(texts, traces), traces))
     except InputError:
         pass
-    scans: list[Any] = []
+    scans = []
     for text in texts:
         try:
             if not traced:
@@ -109,12 +123,13 @@ class Scanner:
             self._workers = None
 
     def scan(self, batches: Iterable[B], texts_of: Callable[[B], Sequence[str]], *,
-             describe: Callable[[B], str] = lambda batch: "a batch", traced: bool = False
-             ) -> Iterator[tuple[B, list[Any]]]:
-        """See :func:`scan_ordered`; ``traced``: see :func:`scan_texts`."""
+             describe: Callable[[B], str] = lambda batch: "a batch", traced: bool = False,
+             again_of: Callable[[B], Sequence[Trace | None | bool]] | None = None) -> Iterator[tuple[B, list[Any]]]:
+        """See :func:`scan_ordered`; ``traced``, and ``again`` (``again_of(batch)``): see :func:`scan_texts`."""
         if self.jobs <= 1:
             for batch in batches:
-                yield batch, scan_texts(self.excisor, texts_of(batch), traced)
+                yield batch, scan_texts(self.excisor, texts_of(batch), traced,
+                                        None if again_of is None else again_of(batch))
             return
         if self._workers is None:
             self._workers = _Workers(self.excisor, self.jobs)
@@ -129,7 +144,8 @@ class Scanner:
                 if batch is None:
                     exhausted = True
                     break
-                pending.append(_Job(batch, list(texts_of(batch)), traced))
+                pending.append(_Job(batch, list(texts_of(batch)), traced,
+                                    None if again_of is None else list(again_of(batch))))
             if not pending:
                 return
             for job in list(pending)[: 1 if careful else len(pending)]:
@@ -162,6 +178,7 @@ class _Job(Generic[B]):
     batch: B
     texts: list[str]
     traced: bool = False
+    again: list[Trace | None | bool] | None = None
     tries: int = 0
     future: Future[list[Any]] | None = field(default=None, repr=False)
 
@@ -177,9 +194,9 @@ def _start_worker(excisor: Excisor) -> None:
     _excisor = excisor
 
 
-def _scan_in_worker(texts: list[str], traced: bool) -> list[Any]:
+def _scan_in_worker(texts: list[str], traced: bool, again: list[Trace | None | bool] | None) -> list[Any]:
     assert _excisor is not None
-    return scan_texts(_excisor, texts, traced)
+    return scan_texts(_excisor, texts, traced, again)
 
 
 class _Workers:
@@ -200,7 +217,7 @@ class _Workers:
 
     def submit(self, job: _Job[B]) -> None:
         try:
-            job.future = self.pool.submit(_scan_in_worker, job.texts, job.traced)
+            job.future = self.pool.submit(_scan_in_worker, job.texts, job.traced, job.again)
         except BrokenProcessPool as exc:  # a worker died since the last result: this batch waits for the restart
             job.future = Future()
             job.future.set_exception(exc)
