@@ -95,15 +95,21 @@ def test_save_load_and_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 QUIET = "Ask the friendly desk team about the spring programme details before the season closes."
 
 
+def campaign_memory(sentence: str, documents: int) -> Memory:
+    """A memory that learnt ``sentence`` as a confident span of ``documents`` pages."""
+    memory = Memory()
+    for k in range(documents):
+        text = page_with(sentence, k)
+        start = text.index(sentence)
+        memory.learn(text, spam_result(text, start, start + len(sentence)))
+    return memory
+
+
 def test_promotes_a_remembered_campaign_but_not_a_page_about_it() -> None:
     """A sentence the model alone leaves is cut once a memory has learnt it as a campaign (with the reason
     "campaign"); a page about the same thing keeps it, since there it fits its page."""
     excisor = Excisor()
-    memory = Memory()
-    for k in range(5):
-        text = page_with(QUIET, k)
-        start = text.index(QUIET)
-        memory.learn(text, spam_result(text, start, start + len(QUIET)))
+    memory = campaign_memory(QUIET, 5)
     host = ("The library reopens on Monday after the new roof was finished.\n\n" + QUIET +
             "\n\nOpening hours stay the same, and the reading room keeps its old oak tables.")
     assert excisor.scan(host).spans == ()  # the model alone leaves it
@@ -127,11 +133,7 @@ def test_a_second_pass_scans_again_only_what_the_memory_may_change() -> None:
     """``Memory.may_change`` reads a first scan's trace: where it says no, the scan with the memory is the scan
     without it; the page the memory changes is one it says yes to."""
     excisor = Excisor()
-    memory = Memory()
-    for k in range(5):
-        text = page_with(QUIET, k)
-        start = text.index(QUIET)
-        memory.learn(text, spam_result(text, start, start + len(QUIET)))
+    memory = campaign_memory(QUIET, 5)
     pages = ["The library reopens on Monday after the new roof was finished.\n\n" + QUIET +
              "\n\nOpening hours stay the same, and the reading room keeps its old oak tables.",
              # the campaign's words, not its sentences, on a page the model scores (the pre-screen lets it
