@@ -178,8 +178,7 @@ class Excisor:
     def _trace(self, units: Sequence[Unit], X: np.ndarray, proba: np.ndarray, fresh: Sequence[bool] | None = None
                ) -> Trace:
         """What a memory's second pass needs to know of a document's units (:class:`Trace`)."""
-        return Trace.of([(u.start, u.end) for u in units], X[:, _COL["cohesion"]], proba, self.config.threshold,
-                        fresh)
+        return Trace.of(units, X[:, _COL["cohesion"]], proba, self.config.threshold, fresh)
 
     def _remembered(self, texts: Sequence[str], units: Sequence[list[Unit]], X: np.ndarray, proba: np.ndarray,
                     docs: DocBounds, screened: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:

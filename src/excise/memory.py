@@ -149,11 +149,12 @@ class Trace:
     fresh: list[bool] | None = None
 
     @classmethod
-    def of(cls, bounds: Sequence[tuple[int, int]], cohesion: np.ndarray, proba: np.ndarray, threshold: float,
+    def of(cls, units: Sequence[Any], cohesion: np.ndarray, proba: np.ndarray, threshold: float,
            fresh: Sequence[bool] | None = None) -> Trace:
-        """The trace of units with their bounds, cohesion and probabilities (``fresh``: which are pieces)."""
+        """The trace of ``units`` (anything with ``start`` and ``end`` in the text) with their cohesion and
+        probabilities (``fresh``: which are pieces)."""
         candidates = _candidates(cohesion, proba)
-        return cls(bool((proba >= threshold).any()), [bounds[k] for k in candidates],
+        return cls(bool((proba >= threshold).any()), [(units[k].start, units[k].end) for k in candidates],
                    fresh=None if fresh is None else [fresh[k] for k in candidates])
 
 
@@ -330,14 +331,14 @@ class Memory:
         i = 0
         for d, (text, doc_units) in enumerate(zip(texts, units)):
             j = i + len(doc_units)
-            promoted[i:j] = self.promoted(text, [(u.start, u.end) for u in doc_units], X[i:j, _COHESION],
-                                          proba[i:j], threshold, d < len(screened) and screened[d])
+            promoted[i:j] = self.promoted(text, doc_units, X[i:j, _COHESION], proba[i:j], threshold,
+                                          d < len(screened) and screened[d])
             i = j
         return promoted
 
-    def promoted(self, text: str, bounds: Sequence[tuple[int, int]], cohesion: np.ndarray, proba: np.ndarray,
+    def promoted(self, text: str, units: Sequence[Any], cohesion: np.ndarray, proba: np.ndarray,
                  threshold: float, only_memory: bool = False) -> np.ndarray:
-        """Which units of one document the memory promotes (``bounds``: each unit's ``(start, end)`` in ``text``).
+        """Which ``units`` of one document (anything with ``start`` and ``end`` in ``text``) the memory promotes.
 
         A candidate (:func:`_candidates`) mostly made of remembered shingles is
         promoted; one mostly made of the run's spam vocabulary is promoted only in a
@@ -352,8 +353,9 @@ class Memory:
         if not only_memory and not self.relevant(text):  # fewer than two words of the run's spam vocabulary
             return promoted
         candidates = _candidates(cohesion, proba)
-        chosen = self._promoted(text, [bounds[k] for k in candidates], not only_memory and bool(
-            (proba >= threshold).any()), [bool(proba[k] >= threshold) for k in candidates] if only_memory else None)
+        held = not only_memory and bool((proba >= threshold).any())
+        strong = [bool(proba[k] >= threshold) for k in candidates] if only_memory else None
+        chosen = self._promoted(text, [(units[k].start, units[k].end) for k in candidates], held, strong)
         promoted[[candidates[c] for c in chosen]] = True
         return promoted
 
