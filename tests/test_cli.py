@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -261,11 +262,14 @@ def input_with_bad_line(tmp_path: Path, case: str) -> tuple[Path, str]:
     return src, message
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("case", list(BAD_LINES))
-def test_on_error_fail_stops_with_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
+def test_on_error_fail_stops_with_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str,
+                                            jobs: str) -> None:
     src, message = input_with_bad_line(tmp_path, case)
     out = tmp_path / "out.jsonl"
-    status, stdout, stderr = run(["clean", str(src), "-o", str(out), "--errors", str(tmp_path / "e.jsonl")], capsys)
+    status, stdout, stderr = run(["clean", str(src), "-o", str(out), "-j", jobs,
+                                  "--errors", str(tmp_path / "e.jsonl")], capsys)
     assert status == 1 and stdout == ""
     assert stderr.startswith(f"excise: error: {src}:2: ") and message in stderr
     assert stderr.count("\n") == 1
@@ -310,6 +314,42 @@ def test_on_error_keep_passes_the_record_through(tmp_path: Path, capsys: pytest.
     else:  # not a JSON object: the raw line travels in the excise object
         assert set(kept) == {"excise"}
         assert info["raw"] == original.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("mode", ["skip", "keep"])
+def test_worker_processes_parse_and_write_jsonl_lines_as_one_process_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    # with -j 2 the workers take whole JSONL lines (excise.lines); every kind of bad line, blank lines, a
+    # byte-order mark and a gzip file cut short must come out as they do when one process reads them
+    lines = [GOOD_A, b"\n", b"   \n"]
+    for bad, _ in BAD_LINES.values():
+        lines += [bad, b'{"id": "c", "text": "SPAM and ham", "n": [1, {"x": null}]}\n']
+    body = b"".join(lines * 40)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_bytes(b"\xef\xbb\xbf" + body + GOOD_B.rstrip(b"\n"))
+    whole = gzip.compress(body)
+    (src / "b.jsonl.gz").write_bytes(whole[: len(whole) - 30])
+    scratch = tmp_path / "scratch"  # where the workers write their batches' output lines
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    outputs = []
+    for jobs in ("1", "2"):
+        out, errors, stats = (tmp_path / f"{name}-{jobs}.jsonl" for name in ("out", "errors", "stats"))
+        status, _, stderr = run(["clean", str(src), "-j", jobs, "-o", str(out), "--on-error", mode,
+                                 "--errors", str(errors), "--stats", str(stats)], capsys)
+        assert status == 0
+        counts = {k: v for k, v in json.loads(stats.read_text()).items()
+                  if k not in ("jobs", "output", "seconds", "mb_per_s", "docs_per_s")}
+        outputs.append((out.read_bytes(), errors.read_bytes(), counts, stderr))
+    assert outputs[0] == outputs[1]
+    assert not list(scratch.iterdir())  # the workers' files are gone
+    out, errors, counts, stderr = outputs[0]
+    bad = read_jsonl(errors)
+    assert counts["bad_records"] == len(bad) and 40 * len(BAD_LINES) < len(bad) <= 2 * 40 * len(BAD_LINES) + 1
+    assert [row["line"] for row in bad[:len(BAD_LINES)]] == [4 + 2 * k for k in range(len(BAD_LINES))]
+    assert "gzip stream is truncated" in bad[-1]["error"]
+    assert counts["documents"] + counts["bad_records"] == len(read_jsonl(out)) + (mode == "skip") * len(bad)
 
 
 def many_records(n: int, rejected: set[int], malformed: set[int]) -> bytes:

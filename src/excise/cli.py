@@ -7,9 +7,11 @@ record), 2 a usage or configuration error, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import dataclasses
 import importlib
+import itertools
 import json
 import logging
 import os
@@ -17,7 +19,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from . import __version__
 from .config import Config
@@ -28,6 +30,7 @@ from .io import (
     STDIN,
     InputFile,
     JsonlWriter,
+    Line,
     ReadCounter,
     Record,
     StdinSource,
@@ -41,6 +44,7 @@ from .io import (
     read_inputs,
     read_records,
 )
+from .lines import clean_lines, settle
 from .memory import Memory, Trace
 from .outputs import (
     JsonlSink,
@@ -56,7 +60,7 @@ from .parallel import Scanner, available_cores
 from .parquet import PARQUET_SUFFIXES
 from .report import ReportPage, render_report
 from .site import HIDDEN_THRESHOLD, PageScan, html_files, is_html_input, scan_files
-from .stats import Progress, RunStats
+from .stats import DocumentCounts, Progress, RunStats
 from .training import DEFAULT_DOCS
 from .types import Result
 
@@ -379,6 +383,8 @@ def _excisor(args: argparse.Namespace) -> Excisor:
 BATCH_RECORDS = 128
 BATCH_CHARS = 1 << 19
 
+R = TypeVar("R", bound="Record | Line")
+
 
 def _text(record: Record) -> str:
     """The document of a good record."""
@@ -386,21 +392,14 @@ def _text(record: Record) -> str:
     return record.text
 
 
-def _blank_kept(record: Record, result: Result) -> Result:
-    """``result`` of a good record; a blank document is passed through with no spans."""
-    if not _text(record).strip() and result.spans:
-        # The contract is "blank in, blank out, nothing cut", whatever the model says.
-        result = dataclasses.replace(result, spans=(), score=0.0, page_score=0.0)
-    return result
-
-
-def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
-    """``records`` in order, in lists of at most ``BATCH_RECORDS`` holding about ``BATCH_CHARS`` of text at most."""
-    batch: list[Record] = []
+def _batches(records: Iterable[R]) -> Iterator[list[R]]:
+    """``records`` in order, in lists of at most ``BATCH_RECORDS`` holding about ``BATCH_CHARS`` of text at most
+    (of a deferred line, its bytes)."""
+    batch: list[R] = []
     chars = 0
     for record in records:
         batch.append(record)
-        chars += len(record.text) if record.text is not None else 0
+        chars += len(record.raw) if isinstance(record, Line) else len(record.text) if record.text is not None else 0
         if len(batch) >= BATCH_RECORDS or chars >= BATCH_CHARS:
             yield batch
             batch, chars = [], 0
@@ -425,7 +424,7 @@ def _scanned(scanner: Scanner, records: Iterable[Record], reuse: Iterator[_First
     for batch, results in scanner.scan(_batches(records), _batch_texts, describe=_describe_batch):
         found = iter(results)
         for record in batch:
-            yield (record, None) if not record.ok else _settled(record, next(found))
+            yield (record, None) if not record.ok else settle(record, next(found))
 
 
 def _traced(scanner: Scanner, records: Iterable[Record]) -> Iterator[tuple[Record, Result | None, Trace | None]]:
@@ -437,16 +436,8 @@ def _traced(scanner: Scanner, records: Iterable[Record]) -> Iterator[tuple[Recor
                 yield record, None, None
                 continue
             scan = next(found)
-            settled, result = _settled(record, scan if isinstance(scan, str) else scan[0])
+            settled, result = settle(record, scan if isinstance(scan, str) else scan[0])
             yield settled, result, None if isinstance(scan, str) else scan[1]
-
-
-def _settled(record: Record, result: Result | str) -> tuple[Record, Result | None]:
-    """A good record with its scan: a bad record instead when the engine rejected its text (``result`` is the
-    message)."""
-    if isinstance(result, str):
-        return dataclasses.replace(record, text=None, error=result), None
-    return record, _blank_kept(record, result)
 
 
 @dataclasses.dataclass
@@ -495,10 +486,41 @@ def _rescanned(scanner: Scanner, records: Iterable[Record], reuse: Iterator[_Fir
                 continue
             result = next(found)
             if result is not None:
-                yield _settled(record, result)
+                yield settle(record, result)
             else:  # the memory cannot change the first scan
                 assert first is not None
                 yield record, first[0]
+
+
+def _cleaned_lines(scanner: Scanner, items: Iterable[Record | Line], text_field: str
+                   ) -> Iterator[tuple[bytes, DocumentCounts] | Record]:
+    """Deferred JSONL lines (``read_records(defer=True)``) cleaned by the scanner's worker processes
+    (:func:`excise.lines.clean_lines`), in input order: a good line's output line with its counts, a bad record
+    as it is. The workers write the output lines to a file per batch in a temporary directory, which goes
+    with the generator."""
+    with tempfile.TemporaryDirectory(prefix="excise-lines-") as folder:
+        numbers = itertools.count()
+        paths: collections.deque[str] = collections.deque()  # one per batch handed out, in order
+
+        def work(batch: list[Record | Line]) -> tuple[list[tuple[str, int, bytes]], str, str]:
+            paths.append(os.path.join(folder, f"{next(numbers)}.jsonl"))
+            return [tuple(item) for item in batch if isinstance(item, Line)], text_field, paths[-1]
+
+        for batch, outcomes in scanner.run(_batches(items), clean_lines, work, describe=_describe_batch):
+            path = paths.popleft()
+            with open(path, "rb") as fh:
+                written = fh.read()
+            os.unlink(path)
+            found = iter(outcomes)
+            at = 0
+            for item in batch:
+                outcome = next(found) if isinstance(item, Line) else item
+                if isinstance(outcome, Record):
+                    yield outcome
+                    continue
+                length, counts = outcome
+                yield written[at : at + length], counts
+                at += length
 
 
 def _batch_texts(batch: list[Record]) -> list[str]:
@@ -506,7 +528,7 @@ def _batch_texts(batch: list[Record]) -> list[str]:
     return [_text(record) for record in batch if record.ok]
 
 
-def _describe_batch(batch: list[Record]) -> str:
+def _describe_batch(batch: list[Record] | list[Record | Line]) -> str:
     """The records of a batch, for an error message: ``file:line to file:line``."""
     first, last = batch[0], batch[-1]
     where = [f"{r.source}:{r.line}" if r.line is not None else r.source for r in (first, last)]
@@ -606,20 +628,48 @@ class _Cleaning:
     def into(self, sink: Sink, files: list[InputFile]) -> bool:
         """Clean the records of ``files`` into ``sink``; whether a file could not be read (at all, or to its
         end for an I/O error)."""
+        if self._by_line(sink, files):
+            return self._lines_into(sink, files)
         unreadable = False
         records = read_records(files, text_field=self.args.text_field, stdin=self.stdin, counter=self.counter)
         for record, result in _scanned(self.scanner, records, self.reuse):
             if result is None:
-                self.stats.bad_records += 1
-                self.bad.handle(record)
-                unreadable |= record.line is None or record.unread
-                sink.bad(record, keep=self.bad.policy == "keep")
+                unreadable |= self._bad(record, sink)
             else:
                 assert record.text is not None
                 self.stats.add(record.text, result)
                 sink.write(record, result)
             self.progress.update()
         return unreadable
+
+    def _by_line(self, sink: Sink, files: list[InputFile]) -> bool:
+        """Whether the workers can take whole JSONL lines and give back output lines: JSONL in and out, with
+        worker processes, and no first pass to reuse."""
+        return (self.scanner.jobs > 1 and self.reuse is None and isinstance(sink, JsonlSink)
+                and all(file.kind in _LINE_KINDS or (file.kind == "stdin" and self.stdin.is_jsonl) for file in files))
+
+    def _lines_into(self, sink: JsonlSink, files: list[InputFile]) -> bool:
+        """:meth:`into` with the parsing and writing of each record done in the worker processes
+        (:mod:`excise.lines`); the same output."""
+        unreadable = False
+        items = read_records(files, text_field=self.args.text_field, stdin=self.stdin, counter=self.counter,
+                             defer=True)
+        for outcome in _cleaned_lines(self.scanner, items, self.args.text_field):
+            if isinstance(outcome, Record):
+                unreadable |= self._bad(outcome, sink)
+            else:
+                line, counts = outcome
+                self.stats.add_counts(counts)
+                sink.write_line(line)
+            self.progress.update()
+        return unreadable
+
+    def _bad(self, record: Record, sink: Sink) -> bool:
+        """Take a bad record; whether it says its file could not be read (at all, or to its end)."""
+        self.stats.bad_records += 1
+        self.bad.handle(record)
+        sink.bad(record, keep=self.bad.policy == "keep")
+        return record.line is None or record.unread
 
     def shards(self, files: list[InputFile]) -> None:
         """Each file to its own shard under the output directory, committed when it is done."""
@@ -634,6 +684,10 @@ class _Cleaning:
                         raise _Unreadable  # no shard, so that --resume tries the file again
             except _Unreadable:
                 pass
+
+
+#: input files whose records are JSONL lines (stdin may be too: ``StdinSource.is_jsonl``)
+_LINE_KINDS = frozenset({"jsonl", "jsonl.gz", "jsonl.zst"})
 
 
 class _Unreadable(Exception):

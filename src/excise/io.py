@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, NamedTuple
 
 import zstandard
 
@@ -47,6 +47,7 @@ __all__ = [
     "TEXT_SUFFIXES",
     "InputFile",
     "JsonlWriter",
+    "Line",
     "ReadCounter",
     "Record",
     "StdinSource",
@@ -59,6 +60,7 @@ __all__ = [
     "expand_inputs",
     "file_size",
     "is_jsonl_path",
+    "parse_line",
     "read_inputs",
     "read_records",
 ]
@@ -126,6 +128,25 @@ def _failure(source: str, line: int | None, message: str, *, data: dict[str, Any
 
 
 # --------------------------------------------------------------------------- JSON
+
+
+class Line(NamedTuple):
+    """A JSONL line not parsed yet: where it came from and its bytes (``read_records(defer=True)``).
+
+    The parsing is left to whoever takes the line (:func:`parse_line`): with ``-j N``,
+    the worker process that scans it, so that the process reading the input only
+    splits it into lines. A tuple, so that a batch of them travels to a worker as
+    plain tuples, which pickle several times faster than objects.
+    """
+
+    source: str
+    line: int
+    raw: bytes
+
+
+def parse_line(line: Line, text_field: str = "text") -> Record:
+    """The record of a deferred JSONL line, exactly as :func:`read_records` would have read it."""
+    return _parse_line(line.source, line.line, line.raw, text_field)
 
 
 def _loads(text: str) -> Any:
@@ -307,13 +328,15 @@ class ReadCounter:
 
 
 def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin: StdinSource | None = None,
-                 counter: ReadCounter | None = None) -> Iterator[Record]:
+                 counter: ReadCounter | None = None, defer: bool = False) -> Iterator[Record | Line]:
     """Records from resolved input files, in order; problems become records with ``error`` set.
 
     A ``.txt`` file (or plain text on stdin) is one record whose ``text`` is the
     whole file. A JSONL line is one record whose ``text`` is ``data[text_field]``;
     blank lines are skipped but still counted in line numbers. ``counter`` counts
-    the bytes read from files.
+    the bytes read from files. ``defer``: a JSONL line comes as a :class:`Line`,
+    to be parsed by :func:`parse_line` where it is used (damage to a file's stream
+    still comes as a bad record).
     """
     counter = counter if counter is not None else ReadCounter()
     for file in files:
@@ -322,7 +345,7 @@ def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin:
         elif file.kind == "stdin":
             source = stdin if stdin is not None else StdinSource()
             if source.is_jsonl:
-                yield from _jsonl_records(STDIN_NAME, source.chunks(), text_field)
+                yield from _jsonl_records(STDIN_NAME, source.chunks(), text_field, defer)
             else:
                 yield _text_record(STDIN_NAME, b"".join(source.chunks()))
         elif file.kind == "txt":
@@ -337,7 +360,7 @@ def read_records(files: Iterable[InputFile], *, text_field: str = "text", stdin:
 
             yield from read_warc_file(file.path, text_field, counter)
         else:
-            yield from _read_jsonl_file(file.path, file.kind, text_field, counter)
+            yield from _read_jsonl_file(file.path, file.kind, text_field, counter, defer)
 
 
 def file_size(path: str) -> int:
@@ -367,7 +390,8 @@ def _text_record(source: str, data: bytes) -> Record:
         return _failure(source, line, f"invalid UTF-8 at byte {exc.start}", raw=data)
 
 
-def _read_jsonl_file(path: str, kind: str, text_field: str, counter: ReadCounter) -> Iterator[Record]:
+def _read_jsonl_file(path: str, kind: str, text_field: str, counter: ReadCounter, defer: bool = False
+                     ) -> Iterator[Record | Line]:
     """The records of one JSONL file, decompressing as its suffix says."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally, after the generator is done
@@ -380,7 +404,7 @@ def _read_jsonl_file(path: str, kind: str, text_field: str, counter: ReadCounter
             chunks = _gunzip(chunks)
         elif kind == "jsonl.zst":
             chunks = _unzstd(chunks)
-        yield from _jsonl_records(path, chunks, text_field)
+        yield from _jsonl_records(path, chunks, text_field, defer)
     finally:
         fh.close()
 
@@ -459,15 +483,17 @@ def _split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield tail
 
 
-def _jsonl_records(source: str, chunks: Iterable[bytes], text_field: str) -> Iterator[Record]:
-    """Parse JSONL lines into records; damage to the stream ends it with one bad record."""
+def _jsonl_records(source: str, chunks: Iterable[bytes], text_field: str, defer: bool = False
+                   ) -> Iterator[Record | Line]:
+    """Parse JSONL lines into records (``defer``: leave them as :class:`Line`); damage to the stream ends it
+    with one bad record."""
     lineno = 0
     try:
         for lineno, raw in enumerate(_split_lines(chunks), 1):  # noqa: B007 - lineno is read after the loop
             if lineno == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
             if raw.strip():
-                yield _parse_line(source, lineno, raw, text_field)
+                yield Line(source, lineno, raw) if defer else _parse_line(source, lineno, raw, text_field)
     except _CorruptInput as exc:
         yield _failure(source, lineno + 1, f"{exc}; records from this line on are lost")
     except OSError as exc:
@@ -612,7 +638,11 @@ class JsonlWriter(_AtomicFile):
 
     def write(self, obj: dict[str, Any]) -> None:
         """Append one object as a line."""
-        self._stream.write(dumps_line(obj))
+        self.write_line(dumps_line(obj))
+
+    def write_line(self, line: bytes) -> None:
+        """Append one line already written as :func:`dumps_line` writes it (newline included)."""
+        self._stream.write(line)
         self.count += 1
 
     def _close_stream(self) -> None:

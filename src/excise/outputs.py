@@ -23,8 +23,8 @@ from .errors import ConfigError
 from .io import InputFile, JsonlWriter, Record, TextWriter, TreeWriter, cleaned_object, error_object
 from .types import Result
 
-__all__ = ["JsonlSink", "ParquetSink", "Sink", "TextSink", "TreeSink", "check_shard_targets", "pending_shards", "shard_sink",
-           "shard_target"]
+__all__ = ["JsonlSink", "ParquetSink", "Sink", "TextSink", "TreeSink", "check_shard_targets", "output_object",
+           "pending_shards", "shard_sink", "shard_target"]
 
 
 class Sink(Protocol):
@@ -40,6 +40,12 @@ class Sink(Protocol):
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None: ...
+
+
+def output_object(record: Record, result: Result, text_field: str) -> dict[str, Any]:
+    """The output object of a good record: its fields kept, its text cleaned, the ``excise`` object added."""
+    assert record.text is not None
+    return cleaned_object(record, result.apply(record.text), result.to_dict(), text_field=text_field)
 
 
 class _Wrapped:
@@ -65,9 +71,7 @@ class _RecordSink(_Wrapped):
         self.text_field = text_field
 
     def write(self, record: Record, result: Result) -> None:
-        assert record.text is not None
-        self.writer.write(cleaned_object(record, result.apply(record.text), result.to_dict(),
-                                         text_field=self.text_field))
+        self.writer.write(output_object(record, result, self.text_field))
 
     def bad(self, record: Record, keep: bool) -> None:
         if keep:
@@ -83,6 +87,10 @@ class JsonlSink(_RecordSink):
 
     def __init__(self, path: str, text_field: str) -> None:
         super().__init__(JsonlWriter(path), text_field)
+
+    def write_line(self, line: bytes) -> None:
+        """Write a good record already cleaned into its output line (:func:`excise.lines.clean_lines`)."""
+        self.writer.write_line(line)
 
 
 class ParquetSink(_RecordSink):

@@ -1,7 +1,9 @@
 """Scanning batches of documents in worker processes, with the results in input order.
 
-The reading, parsing and writing stay in the calling process; only the texts of
-a batch go to a worker, and only its results come back. At most ``IN_FLIGHT * jobs``
+Only what a batch's work needs goes to a worker, and only its results come back:
+:meth:`Scanner.scan` sends the texts of a batch and gets their results; with
+:meth:`Scanner.run` the work is any module-level function (``excise clean`` sends
+JSONL lines and gets output lines: :mod:`excise.lines`). At most ``IN_FLIGHT * jobs``
 batches are out at a time, so memory is bounded by the batch size, whatever the
 size of the input. ``jobs=1`` scans in the calling process, with the same results.
 
@@ -126,10 +128,23 @@ class Scanner:
              describe: Callable[[B], str] = lambda batch: "a batch", traced: bool = False,
              again_of: Callable[[B], Sequence[Trace | None | bool]] | None = None) -> Iterator[tuple[B, list[Any]]]:
         """See :func:`scan_ordered`; ``traced``, and ``again`` (``again_of(batch)``): see :func:`scan_texts`."""
+
+        def work(batch: B) -> tuple[Any, ...]:
+            return list(texts_of(batch)), traced, None if again_of is None else list(again_of(batch))
+
+        return self.run(batches, scan_texts, work, describe=describe)
+
+    def run(self, batches: Iterable[B], call: Callable[..., list[Any]], work: Callable[[B], tuple[Any, ...]], *,
+            describe: Callable[[B], str] = lambda batch: "a batch") -> Iterator[tuple[B, list[Any]]]:
+        """Each batch with ``call(excisor, *work(batch))``, in input order, called in the worker processes.
+
+        ``call`` is a module-level function (it is sent to the workers by name); ``work``
+        gives what it needs of a batch, which is all that travels (the batch itself stays
+        here). :meth:`scan` is this with :func:`scan_texts`.
+        """
         if self.jobs <= 1:
             for batch in batches:
-                yield batch, scan_texts(self.excisor, texts_of(batch), traced,
-                                        None if again_of is None else again_of(batch))
+                yield batch, call(self.excisor, *work(batch))
             return
         if self._workers is None:
             self._workers = _Workers(self.excisor, self.jobs)
@@ -144,8 +159,7 @@ class Scanner:
                 if batch is None:
                     exhausted = True
                     break
-                pending.append(_Job(batch, list(texts_of(batch)), traced,
-                                    None if again_of is None else list(again_of(batch))))
+                pending.append(_Job(batch, call, work(batch)))
             if not pending:
                 return
             for job in list(pending)[: 1 if careful else len(pending)]:
@@ -176,9 +190,8 @@ class _Job(Generic[B]):
     """One batch out to the workers."""
 
     batch: B
-    texts: list[str]
-    traced: bool = False
-    again: list[Trace | None | bool] | None = None
+    call: Callable[..., list[Any]]
+    args: tuple[Any, ...]
     tries: int = 0
     future: Future[list[Any]] | None = field(default=None, repr=False)
 
@@ -194,9 +207,9 @@ def _start_worker(excisor: Excisor) -> None:
     _excisor = excisor
 
 
-def _scan_in_worker(texts: list[str], traced: bool, again: list[Trace | None | bool] | None) -> list[Any]:
+def _call_in_worker(call: Callable[..., list[Any]], args: tuple[Any, ...]) -> list[Any]:
     assert _excisor is not None
-    return scan_texts(_excisor, texts, traced, again)
+    return call(_excisor, *args)
 
 
 class _Workers:
@@ -217,7 +230,7 @@ class _Workers:
 
     def submit(self, job: _Job[B]) -> None:
         try:
-            job.future = self.pool.submit(_scan_in_worker, job.texts, job.traced, job.again)
+            job.future = self.pool.submit(_call_in_worker, job.call, job.args)
         except BrokenProcessPool as exc:  # a worker died since the last result: this batch waits for the restart
             job.future = Future()
             job.future.set_exception(exc)

@@ -12,11 +12,11 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from .types import Result
 
-__all__ = ["STATS_VERSION", "Progress", "RunStats"]
+__all__ = ["STATS_VERSION", "DocumentCounts", "Progress", "RunStats", "document_counts"]
 
 #: version of the ``--stats`` JSON schema
 STATS_VERSION = 1
@@ -25,6 +25,22 @@ STATS_VERSION = 1
 def utf8_length(text: str) -> int:
     """Bytes of ``text`` in UTF-8 (without encoding an ASCII text: the common case costs nothing)."""
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+class DocumentCounts(NamedTuple):
+    """What :class:`RunStats` counts of one document: small, to travel from a worker process."""
+
+    model: str
+    bytes: int
+    chars: int
+    removed: int
+    spans: tuple[tuple[str, int], ...]  # (label, characters) per span
+
+
+def document_counts(text: str, result: Result) -> DocumentCounts:
+    """The counts of one scanned document."""
+    return DocumentCounts(result.model, utf8_length(text), len(text), result.removed_chars,
+                          tuple((span.label, span.end - span.start) for span in result.spans))
 
 
 @dataclass
@@ -46,18 +62,22 @@ class RunStats:
 
     def add(self, text: str, result: Result) -> None:
         """Count one scanned document."""
+        self.add_counts(document_counts(text, result))
+
+    def add_counts(self, counts: DocumentCounts) -> None:
+        """Count one scanned document from its :func:`document_counts` (taken where it was scanned)."""
         self.documents += 1
-        self.model = result.model
-        self.bytes += utf8_length(text)
-        self.chars += len(text)
-        if result.spans:
+        self.model = counts.model
+        self.bytes += counts.bytes
+        self.chars += counts.chars
+        if counts.spans:
             self.changed += 1
-            self.spans += len(result.spans)
-            self.chars_removed += result.removed_chars
-            for span in result.spans:
-                label = self.labels.setdefault(span.label, {"spans": 0, "chars": 0})
+            self.spans += len(counts.spans)
+            self.chars_removed += counts.removed
+            for name, chars in counts.spans:
+                label = self.labels.setdefault(name, {"spans": 0, "chars": 0})
                 label["spans"] += 1
-                label["chars"] += span.end - span.start
+                label["chars"] += chars
 
     @property
     def seconds(self) -> float:
