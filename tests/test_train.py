@@ -111,3 +111,19 @@ def test_cross_fit_folds_by_family_keep_each_family_in_one_fold() -> None:
     plain = cross_fit_folds(docs, seed=0)
     assert (plain[13:] == by_family[13:]).all()
     assert len(set(plain[:6].tolist())) == 2
+
+
+def test_blind_units_are_whole_documents_or_only_their_spam_units() -> None:
+    import numpy as np
+
+    from excise.training.train import blind_units
+
+    doc_of_unit = np.repeat(np.arange(200), 3)  # 200 documents of 3 units, the middle one spam
+    y = np.tile([0, 1, 0], 200)
+    whole = blind_units(200, doc_of_unit, y, 0.5, False, seed=0)
+    per_doc = whole.reshape(200, 3)
+    assert (per_doc == per_doc[:, :1]).all()  # a document is blind as a whole
+    assert 60 < per_doc[:, 0].sum() < 140
+    spam = blind_units(200, doc_of_unit, y, 0.5, True, seed=0)
+    assert (spam == (whole & (y == 1))).all() and not spam[y == 0].any() and spam.any()
+    assert not blind_units(200, doc_of_unit, y, 0.0, False, seed=0).any()

@@ -268,9 +268,17 @@ def _cross_fitted(X, Xt, y: np.ndarray, fold: np.ndarray, not_hard: np.ndarray,
     return oof, oof_peak, oof_intent
 
 
+def blind_units(n_docs: int, doc_of_unit: np.ndarray, y: np.ndarray, share: float, spam_only: bool,
+                seed: int) -> np.ndarray:
+    """Which units take family-blind scores (see :func:`fit`): every unit of a random ``share`` of the
+    documents, or (``spam_only``) only the spam units among them."""
+    blind = (np.random.default_rng(seed + 1).random(n_docs) < share)[doc_of_unit]
+    return blind & (y == 1) if spam_only else blind
+
+
 def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.0,
         hidden: tuple[int, ...] = (32,), ensemble: int = ENSEMBLE, family_folds: bool = False,
-        family_share: float = FAMILY_SHARE) -> Model:
+        family_share: float = FAMILY_SHARE, family_spam_only: bool = False) -> Model:
     """Train both stages on ``docs``; returns an in-memory model.
 
     Beside the content model, an *intent* model (a linear model over words and URL
@@ -282,6 +290,10 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     and clean, at random) takes its scores from family-blind folds instead, the
     rest from random folds, so that the network learns both what a new family's
     spam looks like and what full-strength scores on clean text look like.
+    ``family_spam_only``: within that share, only the spam units take the
+    family-blind scores (clean units keep full-strength ones, as at run time).
+    Neither is on by default: both cut more clean text (history.md, ninth and
+    thirteenth sessions).
     """
     from sklearn.neural_network import MLPClassifier
 
@@ -298,8 +310,7 @@ def fit(docs: Sequence[Doc], *, seed: int = 0, min_count: int = 2, C: float = 4.
     oof, oof_peak, oof_intent = _cross_fitted(X, Xt, fz.y, fold, not_hard, C)
     if family_share > 0:
         # a share of the documents, spam and clean alike, scored by models that never saw the spam's family
-        blind_doc = np.random.default_rng(seed + 1).random(len(docs)) < family_share
-        blind = blind_doc[fz.doc_of_unit]
+        blind = blind_units(len(docs), fz.doc_of_unit, fz.y, family_share, family_spam_only, seed)
         fold = cross_fit_folds(docs, seed, by_family=True)[fz.doc_of_unit]
         for mine, theirs in zip((oof, oof_peak, oof_intent), _cross_fitted(X, Xt, fz.y, fold, not_hard, C)):
             mine[blind] = theirs[blind]
@@ -532,14 +543,15 @@ def fit_page(model: Model, spam: Sequence[str], clean: Sequence[str], C: float =
 
 
 def train(data: Path, *, seed: int = 0, n_docs: int = DEFAULT_DOCS, exclude: Iterable[str] = (),
-          family_share: float = FAMILY_SHARE, chrome_share: float = CHROME_SHARE) -> Model:
-    """Build the training documents from ``data`` and fit a model (``family_share``: see :func:`fit`;
-    ``chrome_share``: see :func:`build_training_docs`)."""
+          family_share: float = FAMILY_SHARE, chrome_share: float = CHROME_SHARE,
+          family_spam_only: bool = False) -> Model:
+    """Build the training documents from ``data`` and fit a model (``family_share`` and ``family_spam_only``: see
+    :func:`fit`; ``chrome_share``: see :func:`build_training_docs`)."""
     exclude = set(exclude)
     pieces, hosts = spam_pieces(data), clean_hosts(data)
     docs = build_training_docs(data, seed=seed, n_docs=n_docs, exclude=exclude, pieces=pieces, hosts=hosts,
                                chrome_share=chrome_share)
-    model = fit(docs, seed=seed, family_share=family_share)
+    model = fit(docs, seed=seed, family_share=family_share, family_spam_only=family_spam_only)
     set_screen(model, docs, seed=seed)
     # the page score: whole training-split spam texts against the training-split hosts (hard negatives included)
     fit_page(model, [p.text for p in pieces if p.split == "train" and p.family not in exclude and p.text.strip()],
