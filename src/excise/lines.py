@@ -4,9 +4,9 @@ With ``excise clean -j N`` on JSONL in and JSONL out, the process that reads the
 input only splits it into lines (:class:`excise.io.Line`); each batch of lines
 goes to a worker process, which parses them, scans the documents and writes
 every output line to a file of the batch's own (:func:`clean_lines`); the
-reading process copies those files into the output, in input order. The output is byte for
-byte what the same records give when they are parsed, scanned and written in
-one process (``-j 1``): the same functions build it.
+reading process copies those files into the output, in input order. The output
+is byte for byte what the same records give when they are parsed, scanned and
+written in one process (``-j 1``): the same functions build it.
 """
 
 from __future__ import annotations
