@@ -102,7 +102,10 @@ def test_the_unpunctuated_end_of_an_injection_is_cut_and_the_page_kept() -> None
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(fragment_docs, wide_text))
 def test_a_document_without_a_cut_is_not_looked_at_again(text: str) -> None:
-    plain = Excisor(screen=False, second_look=False).scan(text)
+    # (a unit the model scores at or above the threshold is looked beside even when the decoder leaves it:
+    # "…renovation. www.cheap-pills.example/buy The library…" is, and its page score moves)
+    engine = Excisor(screen=False, second_look=False)
+    plain = engine.scan(text)
     looked = Excisor(screen=False).scan(text)
-    if not plain.spans:
+    if not plain.spans and (engine.unit_proba(text)[3] < engine.config.threshold).all():
         assert looked == plain
