@@ -144,9 +144,11 @@ class Line(NamedTuple):
     raw: bytes
 
 
-def parse_line(line: Line, text_field: str = "text") -> Record:
-    """The record of a deferred JSONL line, exactly as :func:`read_records` would have read it."""
-    return _parse_line(line.source, line.line, line.raw, text_field)
+def parse_line(line: Line | tuple[str, int, bytes], text_field: str = "text") -> Record:
+    """The record of a deferred JSONL line (or the plain tuple of one), exactly as :func:`read_records` would
+    have read it."""
+    source, lineno, raw = line
+    return _parse_line(source, lineno, raw, text_field)
 
 
 def _loads(text: str) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from .engine import Excisor
-from .io import Line, Record, dumps_line, parse_line
+from .io import Record, dumps_line, parse_line
 from .outputs import output_object
 from .parallel import scan_texts
 from .stats import DocumentCounts, document_counts
@@ -49,7 +49,7 @@ def clean_lines(excisor: Excisor, lines: list[tuple[str, int, bytes]], text_fiel
     a pool's pipe leaves the pool waiting for the rest for ever, so the text does not
     travel that way.
     """
-    records = [parse_line(Line(*line), text_field) for line in lines]
+    records = [parse_line(line, text_field) for line in lines]
     scans = iter(scan_texts(excisor, [record.text for record in records if record.text is not None]))
     out: list[Cleaned | Record] = []
     written: list[bytes] = []
